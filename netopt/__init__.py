@@ -1,0 +1,28 @@
+"""netopt: plan where a nation's computing should run.
+
+The flow: an instance folder (`load`) or tables built in code become a validated
+`Network`; `solve` formulates the placement LP, hands it to HiGHS or a PuLP solver and
+returns a `Result` of pandas DataFrames.
+
+>>> import netopt
+>>> result = netopt.solve(netopt.load("toy"))
+>>> result.costs["total"] == result.objective
+True
+"""
+
+from .errors import (InstanceNotFoundError, Issue, NetoptError, NotOptimalError,
+                     SolverError, ValidationError)
+from .formulation import Formulation, formulate
+from .instance import builtin_instances, load, save
+from .network import Network, Settings
+from .optimize import solve
+from .results import Result
+from .solvers import Status, available_solvers
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Network", "Settings", "load", "save", "builtin_instances", "formulate", "Formulation",
+    "solve", "Result", "Status", "available_solvers", "NetoptError", "ValidationError",
+    "Issue", "InstanceNotFoundError", "SolverError", "NotOptimalError",
+]

@@ -1,0 +1,207 @@
+"""Instance folders: ``network.yaml`` plus one CSV per table; built-in instances.
+
+The folder's shape is the data model's: each CSV holds one `Network` table with the
+columns documented in ``instances/README.md``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ._files import atomic_folder, write_csv
+from .errors import InstanceNotFoundError, Issue, ValidationError
+from .network import Network
+from .schema import TABLES, TABLE_ORDER
+
+__all__ = ["load", "save", "builtin_instances", "resolve", "DEFAULT_INSTANCE"]
+
+DEFAULT_INSTANCE = "china-edwc"
+SETTINGS_FILE = "network.yaml"
+
+
+def _builtin_dirs() -> list[Path]:
+    here = Path(__file__).resolve().parent
+    dirs = [Path(p) for p in os.environ.get("NETOPT_INSTANCES", "").split(os.pathsep) if p]
+    return dirs + [here.parent / "instances", here / "instances"]
+
+
+def builtin_instances() -> dict[str, str]:
+    """Built-in instances: name -> one-line description (from its ``network.yaml``)."""
+    found: dict[str, str] = {}
+    for d in _builtin_dirs():
+        if not d.is_dir():
+            continue
+        for sub in sorted(d.iterdir()):
+            f = sub / SETTINGS_FILE
+            if f.is_file() and sub.name not in found:
+                try:
+                    meta = yaml.safe_load(f.read_text(encoding="utf-8-sig")) or {}
+                    found[sub.name] = str(meta.get("description", "")).strip()
+                except (yaml.YAMLError, AttributeError, OSError):
+                    found[sub.name] = "(unreadable network.yaml)"
+    return found
+
+
+def resolve(path_or_name: str | os.PathLike | None = None) -> Path:
+    """The folder of an instance given as a path or as a built-in name.
+
+    ``None`` gives the default built-in instance (``china-edwc``).
+
+    Raises
+    ------
+    InstanceNotFoundError
+    """
+    target = DEFAULT_INSTANCE if path_or_name is None else path_or_name
+    p = Path(target)
+    if p.is_dir():
+        return p
+    if p.exists():
+        raise InstanceNotFoundError(f"{p} is a file; an instance is a folder holding "
+                                    f"{SETTINGS_FILE} and CSV tables")
+    for d in _builtin_dirs():
+        if (d / str(target) / SETTINGS_FILE).is_file():
+            return d / str(target)
+    names = list(builtin_instances())
+    hint = difflib.get_close_matches(str(target), names, n=1)
+    raise InstanceNotFoundError(
+        f"no instance folder '{target}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+        + f"; built-in instances: {', '.join(names) or 'none found'}")
+
+
+def _read_csv(path: Path, issues: list[Issue]) -> pd.DataFrame | None:
+    name = path.name
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                           skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        issues.append(Issue(name, None, None, "the file is empty; expected a header row"))
+    except pd.errors.ParserError as exc:
+        issues.append(Issue(name, None, None, f"not a valid CSV table: {exc}"))
+    except UnicodeDecodeError as exc:
+        issues.append(Issue(name, None, None, f"not UTF-8 text (byte {exc.start})"))
+    except OSError as exc:
+        issues.append(Issue(name, None, None, f"cannot be read: {exc.strerror or exc}"))
+    return None
+
+
+def _read_settings(path: Path, issues: list[Issue]) -> dict:
+    if not path.is_file():
+        issues.append(Issue(SETTINGS_FILE, None, None, "missing: an instance folder needs a "
+                            "network.yaml with at least a name"))
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        issues.append(Issue(SETTINGS_FILE, mark.line + 1 if mark else None, None,
+                            f"not valid YAML: {getattr(exc, 'problem', exc)}"))
+        return {}
+    except UnicodeDecodeError as exc:
+        issues.append(Issue(SETTINGS_FILE, None, None, f"not UTF-8 text (byte {exc.start})"))
+        return {}
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        issues.append(Issue(SETTINGS_FILE, None, None, "expected a mapping of settings "
+                            f"(key: value), got {type(data).__name__}"))
+        return {}
+    return data
+
+
+def load(path_or_name: str | os.PathLike | None = None) -> Network:
+    """Load an instance folder (or a built-in instance by name) as a validated `Network`.
+
+    Parameters
+    ----------
+    path_or_name : str or path, optional
+        A folder, or the name of a built-in instance; default ``china-edwc``.
+
+    Raises
+    ------
+    InstanceNotFoundError
+        If there is no such folder or built-in instance.
+    ValidationError
+        Listing every problem, each with file, row (spreadsheet numbering) and column.
+
+    Examples
+    --------
+    >>> net = load("toy")
+    >>> sorted(net.nodes.index)
+    ['east', 'west']
+    """
+    folder = resolve(path_or_name)
+    issues: list[Issue] = []
+    settings = _read_settings(folder / SETTINGS_FILE, issues)
+    files = {t: TABLES[t].file for t in TABLE_ORDER}
+    known = set(files.values())
+    for f in sorted(folder.glob("*.csv")):
+        if f.name not in known:
+            hint = difflib.get_close_matches(f.name, sorted(known), n=1)
+            issues.append(Issue(f.name, None, None, "unknown table file" + (
+                f" (did you mean '{hint[0]}'?)" if hint else "") + "; tables are "
+                + ", ".join(sorted(known))))
+    raw: dict[str, pd.DataFrame | None] = {}
+    unreadable = set()
+    for name in TABLE_ORDER:
+        path = folder / files[name]
+        if not path.is_file():
+            if TABLES[name].required_file:
+                issues.append(Issue(files[name], None, None, "missing: this table is "
+                                    "required"))
+                unreadable.add(files[name])
+            raw[name] = None
+            continue
+        raw[name] = _read_csv(path, issues)
+        if raw[name] is None:
+            unreadable.add(files[name])
+    if issues:
+        # Report the problems of the readable tables too, then stop.
+        try:
+            Network(**raw, settings=settings, _files={**files, "settings": SETTINGS_FILE},
+                    _labels={k: np.arange(2, len(v) + 2) for k, v in raw.items()
+                             if v is not None})
+        except ValidationError as exc:
+            issues += [i for i in exc.issues if i.file not in unreadable and i not in issues]
+        raise ValidationError(issues)
+    return Network(**raw, settings=settings, _files={**files, "settings": SETTINGS_FILE},
+                   _labels={k: np.arange(2, len(v) + 2) for k, v in raw.items()
+                            if v is not None})
+
+
+def save(net: Network, path: str | os.PathLike, overwrite: bool = False) -> Path:
+    """Write a network as an instance folder that `load` reads back unchanged.
+
+    The folder is written whole or not at all. Other files already in it (a README,
+    SOURCES.md) are kept when ``overwrite`` is true.
+
+    Raises
+    ------
+    FileExistsError
+        If ``path`` is a non-empty folder and ``overwrite`` is false.
+    """
+    path = Path(path)
+    if path.exists() and any(path.iterdir()) and not overwrite:
+        raise FileExistsError(f"{path} is not empty; pass overwrite=True to replace it")
+    ours = {TABLES[t].file for t in TABLE_ORDER} | {SETTINGS_FILE}
+    with atomic_folder(path) as tmp:
+        if path.is_dir():
+            for f in path.iterdir():
+                if f.is_file() and f.name not in ours:
+                    shutil.copy2(f, tmp / f.name)
+        settings = {k: v for k, v in net.settings.to_dict().items() if v is not None}
+        (tmp / SETTINGS_FILE).write_text(
+            yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        for name in TABLE_ORDER:
+            spec = TABLES[name]
+            df = getattr(net, name)
+            if not spec.required_file and len(df) == 0:
+                continue
+            write_csv(df.reset_index() if spec.key else df, tmp / spec.file)
+    return path

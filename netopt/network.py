@@ -1,0 +1,206 @@
+"""The compute network: settings and component tables (pandas), and its graph (networkx)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Mapping
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from . import validation
+from .schema import TABLE_ORDER
+
+__all__ = ["Network", "Settings", "great_circle_km"]
+
+EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Network-wide settings (``network.yaml``); see ``instances/README.md`` for units."""
+
+    name: str = "unnamed"
+    description: str = ""
+    currency: str = "CNY"
+    carbon_price: float = 0.0
+    value_of_lost_load: float = 20000.0
+    allow_unserved: bool = True
+    routes_per_pair: int = 3
+    fibre_ms_per_km: float = 0.005
+    route_factor: float = 1.4
+    data_cost_per_tb_km: float = float("nan")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain values, in declaration order, NaN as None."""
+        out = {}
+        for k, v in self.__dict__.items():
+            if isinstance(v, (float, np.floating)):
+                v = None if np.isnan(v) else float(v)
+            out[k] = v
+        return out
+
+
+def great_circle_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle distance in km (haversine), vectorised over arrays of degrees."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi, dlmb = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+class Network:
+    """A compute network: nodes, sites, power sources, fibre, power lines and demand.
+
+    Every table is checked on construction (types, units, ranges, references, reachable
+    demand, powered sites); all problems are raised together as one `ValidationError`.
+    Treat the tables as read-only: derived data is computed once and cached. To change a
+    value, build a new network, e.g. ``Network(**{**net.tables, "sites": new_sites},
+    settings=net.settings)``.
+
+    Parameters
+    ----------
+    nodes, sites, sources, classes, demand : DataFrame
+        Required tables; columns as documented in ``instances/README.md``. A table may
+        carry its id as a column or as an index named ``id``.
+    backbone_links, power_lines, periods, availability : DataFrame, optional
+        Optional tables. Without ``periods`` there is one period of 8760 h.
+    settings : Settings or mapping, optional
+        Network-wide settings (name, currency, carbon price, ...).
+
+    Attributes
+    ----------
+    settings : Settings
+    nodes, sites, sources, backbone_links, power_lines, classes, periods : DataFrame
+        Indexed by id.
+    demand, availability : DataFrame
+        Long tables with a RangeIndex.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> net = Network(
+    ...     nodes=pd.DataFrame({"id": ["a"], "lat": [30.0], "lon": [104.0]}),
+    ...     sites=pd.DataFrame({"id": ["dc"], "node": ["a"], "it_capacity_mw": [10],
+    ...                         "pue": [1.2]}),
+    ...     sources=pd.DataFrame({"id": ["grid"], "node": ["a"], "marginal_cost": [400]}),
+    ...     classes=pd.DataFrame({"id": ["batch"], "data_intensity_tb_per_mwh": [1.0]}),
+    ...     demand=pd.DataFrame({"node": ["a"], "class": ["batch"], "mw_it": [5.0]}),
+    ...     settings={"name": "one-node"})
+    >>> net.sites.loc["dc", "pue"]
+    1.2
+    >>> list(net.periods.index), float(net.periods["weight_h"].iloc[0])
+    (['year'], 8760.0)
+    """
+
+    def __init__(self, nodes: pd.DataFrame, sites: pd.DataFrame, sources: pd.DataFrame,
+                 classes: pd.DataFrame, demand: pd.DataFrame,
+                 backbone_links: pd.DataFrame | None = None,
+                 power_lines: pd.DataFrame | None = None,
+                 periods: pd.DataFrame | None = None,
+                 availability: pd.DataFrame | None = None,
+                 settings: Settings | Mapping[str, Any] | None = None, *,
+                 _files: Mapping[str, str] | None = None,
+                 _labels: Mapping[str, np.ndarray] | None = None):
+        raw = dict(nodes=nodes, sites=sites, sources=sources, backbone_links=backbone_links,
+                   power_lines=power_lines, classes=classes, periods=periods, demand=demand,
+                   availability=availability)
+        if isinstance(settings, Settings):
+            settings = settings.to_dict()
+        files = dict(_files or {})
+        tables, values, labels = validation.check_tables(raw, dict(settings or {}), files,
+                                                         _labels)
+        self.settings = Settings(**values)
+        for name in TABLE_ORDER:
+            setattr(self, name, tables[name])
+        self._files = {t: files.get(t, t) for t in TABLE_ORDER}
+        self._labels = labels
+        validation.check_network(self)
+
+    # -- what users read --------------------------------------------------------------
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The component tables by name, ready to pass back to ``Network(**tables)``."""
+        return {name: getattr(self, name) for name in TABLE_ORDER}
+
+    @property
+    def name(self) -> str:
+        """The network's name (``settings.name``)."""
+        return self.settings.name
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{len(getattr(self, t))} {t}" for t in
+                          ("nodes", "sites", "sources", "backbone_links", "power_lines",
+                           "classes", "periods"))
+        return f"<Network '{self.name}': {sizes}>"
+
+    @cached_property
+    def graph(self) -> nx.MultiGraph:
+        """All nodes with two edge layers, ``layer='backbone'`` and ``layer='power'``.
+
+        Edge keys are link and line ids; edge attributes are the resolved table values
+        (latency, bandwidth, cost; capacity, efficiency, tariff).
+        """
+        g = nx.MultiGraph(name=self.name)
+        g.add_nodes_from((n, row) for n, row in self.nodes.to_dict("index").items())
+        for lid, row in self.link_data.to_dict("index").items():
+            g.add_edge(row["from"], row["to"], key=lid, layer="backbone", **row)
+        for lid, row in self.power_lines.to_dict("index").items():
+            g.add_edge(row["from"], row["to"], key=lid, layer="power", **row)
+        return g
+
+    # -- derived data the formulation uses ----------------------------------------------
+    @cached_property
+    def link_data(self) -> pd.DataFrame:
+        """Backbone links with length, latency and cost resolved from the defaults."""
+        df = self.backbone_links.copy()
+        a = self.nodes.loc[df["from"], ["lat", "lon"]].to_numpy()
+        b = self.nodes.loc[df["to"], ["lat", "lon"]].to_numpy()
+        gc = great_circle_km(a[:, 0], a[:, 1], b[:, 0], b[:, 1]) if len(df) else np.zeros(0)
+        df["length_km"] = df["length_km"].fillna(pd.Series(gc * self.settings.route_factor,
+                                                           index=df.index))
+        df["latency_ms"] = df["latency_ms"].fillna(df["length_km"] *
+                                                   self.settings.fibre_ms_per_km)
+        df["cost_per_tb"] = df["cost_per_tb"].fillna(df["length_km"] *
+                                                     self.settings.data_cost_per_tb_km)
+        return df
+
+    @cached_property
+    def power_arcs(self) -> pd.DataFrame:
+        """Directed power arcs: each line forward, and backward (``<id>~rev``) when
+        bidirectional. Columns: line, from, to, capacity_mw, efficiency, tariff."""
+        cols = ["from", "to", "capacity_mw", "efficiency", "tariff"]
+        fwd = self.power_lines[cols].assign(line=self.power_lines.index)
+        rev = fwd[self.power_lines["bidirectional"].to_numpy()].copy()
+        rev[["from", "to"]] = rev[["to", "from"]].to_numpy()
+        rev.index = rev.index + "~rev"
+        arcs = pd.concat([fwd, rev])
+        arcs.index.name = "arc"
+        return arcs[["line"] + cols]
+
+    @cached_property
+    def demand_by_period(self) -> pd.DataFrame:
+        """Demand with blank periods spread over every period: node, class, period,
+        mw_it (one row per key)."""
+        d = self.demand
+        every = d["period"] == ""
+        spread = d[every].drop(columns="period").merge(
+            pd.DataFrame({"period": self.periods.index}), how="cross")
+        out = pd.concat([d[~every], spread], ignore_index=True)
+        return out[["node", "class", "period", "mw_it"]]
+
+    @cached_property
+    def availability_matrix(self) -> pd.DataFrame:
+        """Available share of each source's capacity, sources x periods (default 1)."""
+        m = pd.DataFrame(1.0, index=self.sources.index, columns=self.periods.index)
+        if len(self.availability):
+            a = self.availability.pivot(index="source", columns="period",
+                                        values="availability")
+            m.update(a)
+        return m
+
+    def row_of(self, table: str, position: int) -> tuple[str, Any]:
+        """File name and row label (for messages) of a table's row at ``position``."""
+        return self._files[table], self._labels[table][position]

@@ -1,0 +1,59 @@
+"""`solve`: network -> formulation -> solver -> `Result`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .formulation import formulate
+from .network import Network
+from .results import Result
+from .solvers import solve_lp, write_lp
+
+__all__ = ["solve"]
+
+
+def solve(network: Network, solver: str = "highs", *, allow_unserved: bool | None = None,
+          routes_per_pair: int | None = None, time_limit: float | None = None,
+          write_lp_to: str | Path | None = None, options: dict | None = None) -> Result:
+    """Place every workload so that data, electricity, carbon and tariff cost is least.
+
+    Parameters
+    ----------
+    network : Network
+    solver : str
+        ``"highs"`` (in process, default), ``"cbc"`` (through PuLP), or any solver name
+        PuLP knows.
+    allow_unserved : bool, optional
+        Elastic mode: demand may go unserved at the value of lost load. Default from the
+        network's settings (true unless ``allow_unserved: false``).
+    routes_per_pair : int, optional
+        Candidate routes per origin-site pair; default from the settings.
+    time_limit : float, optional
+        Seconds for the solver.
+    write_lp_to : path, optional
+        Also write the LP (``.lp``) or MPS (``.mps``) file there before solving.
+    options : dict, optional
+        Solver options (HiGHS option names, or PuLP solver keyword arguments).
+
+    Returns
+    -------
+    Result
+        Check ``result.status``: only an optimal result carries numbers.
+
+    Raises
+    ------
+    SolverError
+        If the solver is unknown or not installed.
+
+    Examples
+    --------
+    >>> import netopt
+    >>> result = netopt.solve(netopt.load("toy"))
+    >>> str(result.status), round(result.objective)
+    ('optimal', 575137800)
+    """
+    f = formulate(network, allow_unserved=allow_unserved, routes_per_pair=routes_per_pair)
+    if write_lp_to is not None:
+        write_lp(f.lp, write_lp_to)
+    out = solve_lp(f.lp, solver, time_limit=time_limit, options=options)
+    return Result(network, f, out)

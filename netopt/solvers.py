@@ -1,0 +1,271 @@
+"""Solver backends: HiGHS in process (highspy), and PuLP for CBC and every solver PuLP
+drives. Each takes a `LinearProgram` and returns a `SolverOutput` whose status is one of
+a small set; nothing but an optimal outcome carries a solution.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+import numpy as np
+
+from .errors import SolverError
+from .lp import LinearProgram
+
+__all__ = ["Status", "SolverOutput", "solve_lp", "available_solvers", "write_lp"]
+
+
+class Status(str, Enum):
+    """How a solve ended."""
+
+    OPTIMAL = "optimal"
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    TIME_LIMIT = "time_limit"
+    ITERATION_LIMIT = "iteration_limit"
+    ERROR = "error"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass
+class SolverOutput:
+    """What a backend returns. Arrays are ``None`` unless the status is optimal."""
+
+    status: Status
+    message: str
+    solver: str
+    seconds: float
+    objective: float = float("nan")  # in LP units (see LinearProgram.objective_scale)
+    x: np.ndarray | None = None
+    row_dual: np.ndarray | None = None   # d objective / d row bound
+    col_dual: np.ndarray | None = None   # reduced costs
+
+
+# PuLP names for the short names people type; any name PuLP knows works too.
+_PULP_ALIASES = {"cbc": "PULP_CBC_CMD", "glpk": "GLPK_CMD", "highs-pulp": "HiGHS",
+                 "highs_cmd": "HiGHS_CMD", "cplex": "CPLEX_CMD", "gurobi": "GUROBI_CMD",
+                 "scip": "SCIP_CMD", "xpress": "XPRESS", "mosek": "MOSEK", "copt": "COPT_CMD",
+                 "cuopt": "CUOPT"}
+
+
+def available_solvers() -> list[str]:
+    """Solver names usable on this machine: ``highs`` plus what PuLP finds."""
+    import pulp
+    found = ["highs"]
+    names = pulp.listSolvers(onlyAvailable=True)
+    for short, long in _PULP_ALIASES.items():
+        if long in names:
+            found.append(short)
+    return found + [n for n in names if n not in _PULP_ALIASES.values()]
+
+
+def solve_lp(lp: LinearProgram, solver: str = "highs", *, time_limit: float | None = None,
+             options: dict | None = None) -> SolverOutput:
+    """Solve a `LinearProgram`.
+
+    Parameters
+    ----------
+    lp : LinearProgram
+    solver : str
+        ``"highs"`` (in process, default), ``"cbc"``, ``"glpk"``, ... or any solver name
+        PuLP knows (``pulp.listSolvers()``).
+    time_limit : float, optional
+        Seconds.
+    options : dict, optional
+        Extra options passed to the solver (HiGHS option names, or keyword arguments of
+        the PuLP solver class).
+
+    Raises
+    ------
+    SolverError
+        If the solver is unknown or not installed.
+    """
+    if solver.lower() == "highs":
+        return _solve_highs(lp, time_limit, options or {})
+    return _solve_pulp(lp, solver, time_limit, options or {})
+
+
+# -- HiGHS ------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _quiet_stdout():
+    """Silence C-level stdout (HiGHS prints a banner when constructed)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), fd)
+        try:
+            yield
+        finally:
+            os.dup2(saved, fd)
+            os.close(saved)
+
+
+def _highs_model(lp: LinearProgram):
+    import highspy
+    with _quiet_stdout():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    model = highspy.HighsLp()
+    n_rows, n_cols = lp.A.shape
+    A = lp.A.tocsc()
+    model.num_col_, model.num_row_ = n_cols, n_rows
+    model.col_cost_ = lp.c
+    model.col_lower_, model.col_upper_ = lp.col_lower, lp.col_upper
+    model.row_lower_, model.row_upper_ = lp.row_lower, lp.row_upper
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.num_col_, model.a_matrix_.num_row_ = n_cols, n_rows
+    model.a_matrix_.start_ = A.indptr
+    model.a_matrix_.index_ = A.indices
+    model.a_matrix_.value_ = A.data
+    h.passModel(model)
+    return h
+
+
+def _solve_highs(lp: LinearProgram, time_limit, options) -> SolverOutput:
+    import highspy
+    S = highspy.HighsModelStatus
+    t0 = time.perf_counter()
+    h = _highs_model(lp)
+    if time_limit is not None:
+        h.setOptionValue("time_limit", float(time_limit))
+    for k, v in options.items():
+        h.setOptionValue(k, v)
+    h.run()
+    status = h.getModelStatus()
+    if status == S.kUnboundedOrInfeasible:
+        # Presolve could not tell which; the simplex without presolve can.
+        h.setOptionValue("presolve", "off")
+        h.run()
+        status = h.getModelStatus()
+    text = h.modelStatusToString(status)
+    mapping = {S.kOptimal: Status.OPTIMAL, S.kInfeasible: Status.INFEASIBLE,
+               S.kUnbounded: Status.UNBOUNDED, S.kTimeLimit: Status.TIME_LIMIT,
+               S.kIterationLimit: Status.ITERATION_LIMIT}
+    st = mapping.get(status, Status.ERROR)
+    if status == S.kUnboundedOrInfeasible:
+        st = Status.INFEASIBLE
+    if status == S.kModelEmpty:  # no variables at all: trivially optimal at zero
+        st = Status.OPTIMAL
+    out = SolverOutput(st, f"HiGHS: {text}", "highs", time.perf_counter() - t0)
+    if st is Status.OPTIMAL:
+        sol = h.getSolution()
+        out.x = np.asarray(sol.col_value, dtype=float)
+        out.row_dual = np.asarray(sol.row_dual, dtype=float)
+        out.col_dual = np.asarray(sol.col_dual, dtype=float)
+        out.objective = float(lp.c @ out.x) if lp.c.size else 0.0
+    return out
+
+
+# -- PuLP -------------------------------------------------------------------------------
+def to_pulp(lp: LinearProgram):
+    """The LP as a `pulp.LpProblem` (for inspection, export and PuLP's solvers).
+
+    Variables are named ``<block>_<i>`` and constraints ``<block>_<i>``, ``i`` being the
+    position in the block; the block's ``labels`` say what each one means.
+    """
+    import pulp
+    prob = pulp.LpProblem(_safe(lp.name), pulp.LpMinimize)
+    names = np.empty(lp.A.shape[1], dtype=object)
+    for blk in lp.variables.values():
+        names[blk.start:blk.stop] = [f"{blk.name}_{i}" for i in range(blk.size)]
+    lo = [None if np.isinf(v) else float(v) for v in lp.col_lower]
+    hi = [None if np.isinf(v) else float(v) for v in lp.col_upper]
+    xs = [pulp.LpVariable(n, lowBound=a, upBound=b_) for n, a, b_ in zip(names, lo, hi)]
+    prob += pulp.LpAffineExpression([(xs[j], float(c)) for j, c in enumerate(lp.c) if c != 0]
+                                    or [(xs[0], 0.0)] if xs else [])
+    A = lp.A
+    row_names = np.empty(A.shape[0], dtype=object)
+    for blk in lp.constraints.values():
+        row_names[blk.start:blk.stop] = [f"{blk.name}_{i}" for i in range(blk.size)]
+    cons = []
+    for i in range(A.shape[0]):
+        s, e = A.indptr[i], A.indptr[i + 1]
+        expr = pulp.LpAffineExpression(zip((xs[j] for j in A.indices[s:e]),
+                                           A.data[s:e].tolist()))
+        lo_i, hi_i = lp.row_lower[i], lp.row_upper[i]
+        if lo_i == hi_i:
+            con = pulp.LpConstraint(expr, pulp.LpConstraintEQ, row_names[i], float(lo_i))
+        elif np.isinf(lo_i):
+            con = pulp.LpConstraint(expr, pulp.LpConstraintLE, row_names[i], float(hi_i))
+        elif np.isinf(hi_i):
+            con = pulp.LpConstraint(expr, pulp.LpConstraintGE, row_names[i], float(lo_i))
+        else:
+            raise SolverError(f"row {row_names[i]} is ranged; PuLP export does not take it")
+        prob.addConstraint(con, row_names[i])
+        cons.append(con)
+    return prob, xs, cons
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in name) or "netopt"
+
+
+def write_lp(lp: LinearProgram, path: str | Path) -> Path:
+    """Write the LP as an LP file, or as MPS when the name ends in ``.mps``."""
+    path = Path(path)
+    prob, _, _ = to_pulp(lp)
+    if path.suffix.lower() == ".mps":
+        prob.writeMPS(str(path))
+    else:
+        prob.writeLP(str(path))
+    return path
+
+
+def _pulp_solver(name: str, time_limit, options):
+    import pulp
+    long = _PULP_ALIASES.get(name.lower(), name)
+    known = pulp.listSolvers()
+    if long not in known:
+        raise SolverError(f"unknown solver '{name}'; use highs, "
+                          f"{', '.join(_PULP_ALIASES)} or one of PuLP's: {', '.join(known)}")
+    if long not in pulp.listSolvers(onlyAvailable=True):
+        raise SolverError(f"solver '{name}' ({long}) is not installed on this machine; "
+                          f"available: {', '.join(available_solvers())}")
+    kwargs = dict(msg=False, **options)
+    if time_limit is not None:
+        kwargs["timeLimit"] = float(time_limit)
+    return pulp.getSolver(long, **kwargs), long
+
+
+def _solve_pulp(lp: LinearProgram, name: str, time_limit, options) -> SolverOutput:
+    import pulp
+    solver, long = _pulp_solver(name, time_limit, options)
+    t0 = time.perf_counter()
+    prob, xs, cons = to_pulp(lp)
+    try:
+        code = prob.solve(solver)
+    except pulp.PulpSolverError as exc:
+        return SolverOutput(Status.ERROR, f"{long}: {exc}", name, time.perf_counter() - t0)
+    text = pulp.LpStatus.get(code, str(code))
+    if code == pulp.LpStatusOptimal:
+        st = Status.OPTIMAL
+    elif code == pulp.LpStatusInfeasible:
+        st = Status.INFEASIBLE
+    elif code == pulp.LpStatusUnbounded:
+        st = Status.UNBOUNDED
+    elif time_limit is not None and code == pulp.LpStatusNotSolved:
+        st = Status.TIME_LIMIT
+    else:
+        st = Status.ERROR
+    out = SolverOutput(st, f"{long}: {text}", name, time.perf_counter() - t0)
+    if st is Status.OPTIMAL:
+        out.x = np.array([v.varValue or 0.0 for v in xs], dtype=float)
+        out.row_dual = np.array([c.pi if c.pi is not None else np.nan for c in cons],
+                                dtype=float)
+        out.col_dual = np.array([v.dj if v.dj is not None else np.nan for v in xs],
+                                dtype=float)
+        out.objective = float(lp.c @ out.x)
+    return out

@@ -1,0 +1,229 @@
+"""Checks run before any solve; every problem is collected and raised together.
+
+`check_tables` types each table and checks references between tables; `check_network`
+checks what needs the graph: demand that no site can reach within its latency limit,
+and sites with no way to get power.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from .errors import Issue, ValidationError
+from .schema import TABLES, TABLE_ORDER, coerce_settings, coerce_table
+
+if TYPE_CHECKING:
+    from .network import Network
+
+__all__ = ["check_tables", "check_network"]
+
+# (table, column) -> table whose ids it must name
+_REFERENCES = [
+    ("sites", "node", "nodes"),
+    ("sources", "node", "nodes"),
+    ("backbone_links", "from", "nodes"),
+    ("backbone_links", "to", "nodes"),
+    ("power_lines", "from", "nodes"),
+    ("power_lines", "to", "nodes"),
+    ("demand", "node", "nodes"),
+    ("demand", "class", "classes"),
+    ("demand", "period", "periods"),
+    ("availability", "source", "sources"),
+    ("availability", "period", "periods"),
+]
+_MAX_REPORTED = 20
+
+
+def _empty(name: str) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLES[name].column_names})
+
+
+def _default_periods() -> pd.DataFrame:
+    return pd.DataFrame({"id": ["year"], "weight_h": [8760.0]})
+
+
+def _prepare(name: str, frame: Any) -> pd.DataFrame:
+    """A user's table as a plain frame with the key as a column."""
+    if frame is None:
+        return _default_periods() if name == "periods" else _empty(name)
+    if not isinstance(frame, pd.DataFrame):
+        raise ValidationError([Issue(f"{name} table", None, None,
+                                     f"expected a pandas DataFrame, got {type(frame).__name__}")])
+    key = TABLES[name].key
+    if key and key not in frame.columns and frame.index.name == key:
+        frame = frame.reset_index()
+    return frame
+
+
+def check_tables(raw: Mapping[str, Any], settings: Mapping[str, Any],
+                 files: Mapping[str, str], labels: Mapping[str, np.ndarray] | None = None,
+                 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any], dict[str, np.ndarray]]:
+    """Type every table and check the references between them.
+
+    Parameters
+    ----------
+    raw : mapping of table name to DataFrame or None
+        Cells as read (strings) or as given in code.
+    settings : mapping
+        The ``network.yaml`` settings.
+    files : mapping
+        Table name to the file name used in messages (default: ``"<name> table"``).
+    labels : mapping, optional
+        Table name to row labels for messages (default: the frame's index labels).
+
+    Returns
+    -------
+    tables, settings, labels
+        Typed tables, settings with defaults, and the row labels used.
+
+    Raises
+    ------
+    ValidationError
+        With every problem found.
+    """
+    issues: list[Issue] = []
+    values, found = coerce_settings(dict(settings), files.get("settings", "network.yaml"))
+    issues += found
+    tables: dict[str, pd.DataFrame] = {}
+    used_labels: dict[str, np.ndarray] = {}
+    for name in TABLE_ORDER:
+        frame = _prepare(name, raw.get(name))
+        file = files.get(name, f"{name} table")
+        lab = labels.get(name) if labels else None
+        if lab is None:
+            lab = np.asarray(frame.index, dtype=object)
+        used_labels[name] = np.asarray(lab, dtype=object)
+        tables[name], found = coerce_table(frame, TABLES[name], file, used_labels[name])
+        issues += found
+    issues += _check_references(tables, files, used_labels)
+    issues += _check_rows(tables, values, files, used_labels)
+    if issues:
+        raise ValidationError(issues)
+    return tables, values, used_labels
+
+
+def _check_references(tables, files, labels) -> list[Issue]:
+    issues = []
+    for table, col, target in _REFERENCES:
+        df = tables[table]
+        if col not in df.columns or len(df) == 0:
+            continue
+        values = df[col]
+        bad = ~values.isin(tables[target].index)
+        if col == "period":  # blank period in demand = every period
+            bad &= values != ""
+        if bad.any():
+            known = ", ".join(map(str, list(tables[target].index)[:8]))
+            for pos in np.flatnonzero(bad.to_numpy())[:_MAX_REPORTED]:
+                issues.append(Issue(files.get(table, f"{table} table"),
+                                    _plain(labels[table][pos]), col,
+                                    f"unknown {target[:-1] if target != 'classes' else 'class'}"
+                                    f" '{values.iloc[pos]}' (known: {known}"
+                                    f"{', ...' if len(tables[target]) > 8 else ''})"))
+    return issues
+
+
+def _check_rows(tables, settings, files, labels) -> list[Issue]:
+    """Row-level rules that span columns or need the settings."""
+    issues = []
+
+    def add(table, mask, column, message):
+        for pos in np.flatnonzero(np.asarray(mask))[:_MAX_REPORTED]:
+            issues.append(Issue(files.get(table, f"{table} table"),
+                                _plain(labels[table][pos]), column, message))
+
+    for name in ("backbone_links", "power_lines"):
+        df = tables[name]
+        if len(df):
+            add(name, (df["from"] == df["to"]) & (df["from"] != ""), "to",
+                "a link must join two different nodes")
+    links = tables["backbone_links"]
+    if len(links) and np.isnan(settings["data_cost_per_tb_km"]):
+        add("backbone_links", links["cost_per_tb"].isna(), "cost_per_tb",
+            "no cost_per_tb, and network.yaml sets no data_cost_per_tb_km to derive it")
+    for name, keys in (("demand", ["node", "class", "period"]),
+                       ("availability", ["source", "period"])):
+        df = tables[name]
+        if len(df):
+            add(name, df.duplicated(keys, keep="first"), keys[-1],
+                f"duplicate row for the same ({', '.join(keys)})")
+    return issues
+
+
+def _plain(label):
+    return int(label) if isinstance(label, (np.integer, int)) and not isinstance(label, bool) \
+        else label
+
+
+def check_network(net: Network) -> None:
+    """Check what needs the graph: reachable demand and powered sites.
+
+    Raises
+    ------
+    ValidationError
+        Naming each demand row no site can serve within its latency limit, and each
+        site whose node no power source can reach.
+    """
+    issues = _unreachable_demand(net) + _unpowered_sites(net)
+    if issues:
+        raise ValidationError(issues)
+
+
+def _unreachable_demand(net: Network) -> list[Issue]:
+    links = net.link_data
+    g = nx.Graph()
+    g.add_nodes_from(net.nodes.index)
+    # Parallel links: the fastest one decides reachability.
+    for (u, v), lat in links.groupby(["from", "to"])["latency_ms"].min().items():
+        if not g.has_edge(u, v) or g[u][v]["latency"] > lat:
+            g.add_edge(u, v, latency=lat)
+    site_nodes = set(net.sites["node"])
+    sla = net.classes["max_latency_ms"]
+    d = net.demand
+    issues = []
+    positive = d[d["mw_it"] > 0]
+    for origin, rows in positive.groupby("node", sort=False):
+        cutoff = sla.loc[rows["class"]].max()
+        dist = nx.single_source_dijkstra_path_length(
+            g, origin, cutoff=None if np.isinf(cutoff) else cutoff, weight="latency")
+        reach = {n: t for n, t in dist.items() if n in site_nodes}
+        nearest = min(reach.values()) if reach else np.inf
+        for pos, cls in zip(rows.index, rows["class"]):
+            limit = sla.loc[cls]
+            if nearest <= limit:
+                continue
+            if not reach:
+                why = "no data-centre site is connected to it by backbone links"
+            else:
+                why = (f"no data-centre site is within {limit:g} ms of '{origin}' "
+                       f"(the nearest is {nearest:.2f} ms away)")
+            issues.append(Issue(net._files["demand"], _plain(net._labels["demand"][pos]),
+                                "node", f"demand of class '{cls}' cannot be served: {why}"))
+            if len(issues) >= _MAX_REPORTED:
+                return issues
+    return issues
+
+
+def _unpowered_sites(net: Network) -> list[Issue]:
+    arcs = net.power_arcs
+    g = nx.DiGraph()
+    g.add_nodes_from(net.nodes.index)
+    g.add_edges_from(arcs.loc[arcs["capacity_mw"] > 0, ["from", "to"]].itertuples(index=False))
+    avail = net.availability_matrix.max(axis=1)
+    live = net.sources[(net.sources["capacity_mw"] * avail) > 0]
+    root = object()  # one search from all live sources at once
+    g.add_edges_from((root, n) for n in set(live["node"]))
+    powered = nx.descendants(g, root)
+    issues = []
+    unpowered = ~net.sites["node"].isin(powered).to_numpy()
+    for pos in np.flatnonzero(unpowered)[:_MAX_REPORTED]:
+        site = net.sites.index[pos]
+        issues.append(Issue(net._files["sites"], _plain(net._labels["sites"][pos]), "node",
+                            f"site '{site}' has no way to get power: no source with capacity "
+                            f"at node '{net.sites['node'].iloc[pos]}' or upstream of it on "
+                            f"the power lines"))
+    return issues

@@ -59,10 +59,10 @@ _PULP_ALIASES = {"cbc": "PULP_CBC_CMD", "glpk": "GLPK_CMD", "highs-pulp": "HiGHS
 def available_solvers() -> list[str]:
     """Solver names usable on this machine: ``highs`` plus what PuLP finds."""
     import pulp
-    found = ["highs"]
+    found = ["highs"] + (["cbc"] if _cbc_path() else [])
     names = pulp.listSolvers(onlyAvailable=True)
     for short, long in _PULP_ALIASES.items():
-        if long in names:
+        if long in names and short not in found:
             found.append(short)
     return found + [n for n in names if n not in _PULP_ALIASES.values()]
 
@@ -183,7 +183,10 @@ def to_pulp(lp: LinearProgram):
         names[blk.start:blk.stop] = [f"{blk.name}_{i}" for i in range(blk.size)]
     lo = [None if np.isinf(v) else float(v) for v in lp.col_lower]
     hi = [None if np.isinf(v) else float(v) for v in lp.col_upper]
-    xs = [pulp.LpVariable(n, lowBound=a, upBound=b_) for n, a, b_ in zip(names, lo, hi)]
+    if hasattr(prob, "add_variable"):  # PuLP >= 3.3; direct LpVariable is deprecated
+        xs = [prob.add_variable(n, a, b_) for n, a, b_ in zip(names, lo, hi)]
+    else:  # pragma: no cover - older PuLP
+        xs = [pulp.LpVariable(n, lowBound=a, upBound=b_) for n, a, b_ in zip(names, lo, hi)]
     prob += pulp.LpAffineExpression([(xs[j], float(c)) for j, c in enumerate(lp.c) if c != 0]
                                     or [(xs[0], 0.0)] if xs else [])
     A = lp.A
@@ -224,8 +227,23 @@ def write_lp(lp: LinearProgram, path: str | Path) -> Path:
     return path
 
 
+def _cbc_path() -> str | None:
+    """The CBC binary of the ``cbcbox`` package (installed by ``pulp[cbc]``), if any."""
+    try:
+        import cbcbox
+        return str(cbcbox.cbc_bin_path())
+    except (ImportError, AttributeError, OSError):
+        return None
+
+
 def _pulp_solver(name: str, time_limit, options):
     import pulp
+    kwargs = dict(msg=False, **options)
+    if time_limit is not None:
+        kwargs["timeLimit"] = float(time_limit)
+    if name.lower() == "cbc" and _cbc_path():
+        # PuLP 3 deprecates its bundled CBC in favour of COIN_CMD with cbcbox's binary.
+        return pulp.COIN_CMD(path=_cbc_path(), **kwargs), "COIN_CMD"
     long = _PULP_ALIASES.get(name.lower(), name)
     known = pulp.listSolvers()
     if long not in known:
@@ -234,9 +252,6 @@ def _pulp_solver(name: str, time_limit, options):
     if long not in pulp.listSolvers(onlyAvailable=True):
         raise SolverError(f"solver '{name}' ({long}) is not installed on this machine; "
                           f"available: {', '.join(available_solvers())}")
-    kwargs = dict(msg=False, **options)
-    if time_limit is not None:
-        kwargs["timeLimit"] = float(time_limit)
     return pulp.getSolver(long, **kwargs), long
 
 

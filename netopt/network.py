@@ -31,16 +31,11 @@ class Settings:
     routes_per_pair: int = 3
     fibre_ms_per_km: float = 0.005
     route_factor: float = 1.4
-    data_cost_per_tb_km: float = float("nan")
+    data_cost_per_tb_km: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain values, in declaration order, NaN as None."""
-        out = {}
-        for k, v in self.__dict__.items():
-            if isinstance(v, (float, np.floating)):
-                v = None if np.isnan(v) else float(v)
-            out[k] = v
-        return out
+        """The settings as a plain dict, in declaration order."""
+        return dict(self.__dict__)
 
 
 def great_circle_km(lat1, lon1, lat2, lon2) -> np.ndarray:
@@ -89,7 +84,7 @@ class Network:
     ...     classes=pd.DataFrame({"id": ["batch"], "data_intensity_tb_per_mwh": [1.0]}),
     ...     demand=pd.DataFrame({"node": ["a"], "class": ["batch"], "mw_it": [5.0]}),
     ...     settings={"name": "one-node"})
-    >>> net.sites.loc["dc", "pue"]
+    >>> float(net.sites.loc["dc", "pue"])
     1.2
     >>> list(net.periods.index), float(net.periods["weight_h"].iloc[0])
     (['year'], 8760.0)
@@ -163,8 +158,9 @@ class Network:
                                                            index=df.index))
         df["latency_ms"] = df["latency_ms"].fillna(df["length_km"] *
                                                    self.settings.fibre_ms_per_km)
+        per_km = self.settings.data_cost_per_tb_km
         df["cost_per_tb"] = df["cost_per_tb"].fillna(df["length_km"] *
-                                                     self.settings.data_cost_per_tb_km)
+                                                     (np.nan if per_km is None else per_km))
         return df
 
     @cached_property

@@ -57,9 +57,9 @@ def summary_text(result: Result) -> str:
                     [[labels[k], f"{c[k]:,.0f}", f"{c[k] / c['total']:.1%}" if c["total"]
                       else "-"] for k in labels])
     t = result.totals()
-    lines += ["", f"Energy drawn {human(t['energy_drawn_mwh'], 'MWh')}, emissions "
-              f"{human(t['emissions_t'], 't CO2')}, curtailed "
-              f"{human(t['curtailed_mwh'], 'MWh')}",
+    lines += ["", f"Energy drawn {human(t['energy_drawn_mwh'], 'MWh')}; emissions "
+              f"{human(t['emissions_t'], 't CO2')}",
+              f"Limited (clean) supply left unused {human(t['curtailed_mwh'], 'MWh')}",
               f"Data moved {human(t['data_moved_tb'], 'TB')}; power sent "
               f"{human(t['power_sent_mwh'], 'MWh')}, losses "
               f"{human(t['transmission_losses_mwh'], 'MWh')}"]
@@ -70,10 +70,15 @@ def summary_text(result: Result) -> str:
         lines += [f"   {o} / {k}: {human(v, 'MWh')}" for (o, k), v in un.items()]
 
     bc = result.by_class()
-    lines += ["", "Where each class runs (share of its IT energy, by region of the site)"]
+    lines += ["", "Where each class runs (share of its IT energy by region of the site;",
+              "'moved': served in another region than its origin's)"]
     cols = list(bc.columns)
     total = bc.sum(axis=1).replace(0, np.nan)
     pl = result.placement
+    region = net.nodes["region"]
+    away = pl[region.loc[pl["origin"]].to_numpy() != region.loc[pl["node"]].to_numpy()]
+    bc["moved"] = away.groupby("class")["mwh_it"].sum().reindex(bc.index, fill_value=0.0)
+    cols.append("moved")
     top = (pl.groupby(["class", "site"])["mwh_it"].sum().sort_values(ascending=False)
            .groupby(level=0).head(2))
     rows = []

@@ -434,4 +434,8 @@ def coerce_settings(data: Any, file: str) -> tuple[dict[str, Any], list[Issue]]:
         issues.append(Issue(file, None, "routes_per_pair", f"must be a whole number, got {rpp}"))
     out["routes_per_pair"] = int(rpp) if not pd.isna(rpp) else 3
     out["allow_unserved"] = bool(out["allow_unserved"])
+    for col in SETTINGS:  # plain Python values; None where a float is not set
+        if col.dtype == "float":
+            v = float(out[col.name])
+            out[col.name] = None if np.isnan(v) else v
     return out, issues

@@ -9,6 +9,7 @@ import contextlib
 import os
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -60,7 +61,9 @@ def available_solvers() -> list[str]:
     """Solver names usable on this machine: ``highs`` plus what PuLP finds."""
     import pulp
     found = ["highs"] + (["cbc"] if _cbc_path() else [])
-    names = pulp.listSolvers(onlyAvailable=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        names = pulp.listSolvers(onlyAvailable=True)
     for short, long in _PULP_ALIASES.items():
         if long in names and short not in found:
             found.append(short)
@@ -199,6 +202,9 @@ def to_pulp(lp: LinearProgram):
         expr = pulp.LpAffineExpression(zip((xs[j] for j in A.indices[s:e]),
                                            A.data[s:e].tolist()))
         lo_i, hi_i = lp.row_lower[i], lp.row_upper[i]
+        if np.isinf(lo_i) and np.isinf(hi_i):  # a free row constrains nothing
+            cons.append(None)
+            continue
         if lo_i == hi_i:
             con = pulp.LpConstraint(expr, pulp.LpConstraintEQ, row_names[i], float(lo_i))
         elif np.isinf(lo_i):
@@ -241,10 +247,17 @@ def _pulp_solver(name: str, time_limit, options):
     kwargs = dict(msg=False, **options)
     if time_limit is not None:
         kwargs["timeLimit"] = float(time_limit)
-    if name.lower() == "cbc" and _cbc_path():
-        # PuLP 3 deprecates its bundled CBC in favour of COIN_CMD with cbcbox's binary.
-        return pulp.COIN_CMD(path=_cbc_path(), **kwargs), "COIN_CMD"
     long = _PULP_ALIASES.get(name.lower(), name)
+    if long == "PULP_CBC_CMD":
+        # PuLP's bundled CBC reports infeasibility properly (cbcbox's CBC 2.9.35 writes
+        # "Status unknown" for it), but PuLP 3 deprecates it; use cbcbox once it is gone.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            bundled = pulp.PULP_CBC_CMD(**kwargs)
+            if bundled.available():
+                return bundled, long
+        if _cbc_path():
+            return pulp.COIN_CMD(path=_cbc_path(), **kwargs), "COIN_CMD"
     known = pulp.listSolvers()
     if long not in known:
         raise SolverError(f"unknown solver '{name}'; use highs, "
@@ -261,7 +274,9 @@ def _solve_pulp(lp: LinearProgram, name: str, time_limit, options) -> SolverOutp
     t0 = time.perf_counter()
     prob, xs, cons = to_pulp(lp)
     try:
-        code = prob.solve(solver)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            code = prob.solve(solver)
     except pulp.PulpSolverError as exc:
         return SolverOutput(Status.ERROR, f"{long}: {exc}", name, time.perf_counter() - t0)
     text = pulp.LpStatus.get(code, str(code))
@@ -275,11 +290,13 @@ def _solve_pulp(lp: LinearProgram, name: str, time_limit, options) -> SolverOutp
         st = Status.TIME_LIMIT
     else:
         st = Status.ERROR
+        if code == pulp.LpStatusUndefined:
+            text += " (the solver could not classify the outcome; try --solver highs)"
     out = SolverOutput(st, f"{long}: {text}", name, time.perf_counter() - t0)
     if st is Status.OPTIMAL:
         out.x = np.array([v.varValue or 0.0 for v in xs], dtype=float)
-        out.row_dual = np.array([c.pi if c.pi is not None else np.nan for c in cons],
-                                dtype=float)
+        out.row_dual = np.array([0.0 if c is None else c.pi if c.pi is not None else np.nan
+                                 for c in cons], dtype=float)
         out.col_dual = np.array([v.dj if v.dj is not None else np.nan for v in xs],
                                 dtype=float)
         out.objective = float(lp.c @ out.x)

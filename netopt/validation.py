@@ -142,7 +142,7 @@ def _check_rows(tables, settings, files, labels) -> list[Issue]:
             add(name, (df["from"] == df["to"]) & (df["from"] != ""), "to",
                 "a link must join two different nodes")
     links = tables["backbone_links"]
-    if len(links) and np.isnan(settings["data_cost_per_tb_km"]):
+    if len(links) and settings["data_cost_per_tb_km"] is None:
         add("backbone_links", links["cost_per_tb"].isna(), "cost_per_tb",
             "no cost_per_tb, and network.yaml sets no data_cost_per_tb_km to derive it")
     for name, keys in (("demand", ["node", "class", "period"]),
@@ -194,7 +194,7 @@ def _unreachable_demand(net: Network) -> list[Issue]:
         nearest = min(reach.values()) if reach else np.inf
         for pos, cls in zip(rows.index, rows["class"]):
             limit = sla.loc[cls]
-            if nearest <= limit:
+            if reach and nearest <= limit:
                 continue
             if not reach:
                 why = "no data-centre site is connected to it by backbone links"

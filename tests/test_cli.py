@@ -1,0 +1,66 @@
+"""The command line: exit codes, one clear message on errors, JSON output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from netopt.cli import main
+
+
+def test_solve_default_instance(capsys):
+    assert main(["solve"]) == 0
+    out = capsys.readouterr().out
+    assert "china-edwc" in out and "Total cost" in out
+
+
+def test_solve_json(capsys):
+    assert main(["solve", "toy", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["status"] == "optimal" and d["objective"] == pytest.approx(575_137_800)
+    assert d["costs"]["total"] == pytest.approx(575_137_800)
+
+
+def test_solve_with_cbc_out_and_lp(tmp_path, capsys):
+    rc = main(["solve", "toy", "--solver", "cbc", "--out", str(tmp_path / "r"),
+               "--write-lp", str(tmp_path / "m.lp")])
+    assert rc == 0
+    assert (tmp_path / "r" / "summary.json").is_file()
+    assert "Subject To" in (tmp_path / "m.lp").read_text()
+
+
+def test_validate_good_and_bad(toy_dir, capsys):
+    assert main(["validate", str(toy_dir)]) == 0
+    (toy_dir / "sites.csv").write_text("id,node,it_capacity_mw,pue\ndc,east,10,0.5\n")
+    assert main(["validate", str(toy_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "sites.csv, row 2, column 'pue'" in err and "Traceback" not in err
+
+
+def test_errors_are_one_message_exit_2(capsys):
+    assert main(["solve", "no-such-instance"]) == 2
+    assert main(["solve", "toy", "--solver", "simplex9000"]) == 2
+    err = capsys.readouterr().err
+    assert "no instance folder 'no-such-instance'" in err and "unknown solver" in err
+    assert "Traceback" not in err
+
+
+def test_strict_infeasible_exits_1(tmp_path, toy_dir, capsys):
+    (toy_dir / "demand.csv").write_text("node,class,mw_it\neast,interactive,1000\n")
+    assert main(["solve", str(toy_dir), "--strict"]) == 1
+    assert "infeasible" in capsys.readouterr().err
+
+
+def test_instances_lists_builtins(capsys):
+    assert main(["instances"]) == 0
+    out = capsys.readouterr().out
+    assert "china-edwc" in out and "toy" in out
+
+
+def test_console_script_runs():
+    out = subprocess.run([sys.executable, "-m", "netopt.cli", "solve", "toy", "--json"],
+                         capture_output=True, text=True, check=True).stdout
+    assert json.loads(out)["status"] == "optimal"  # stdout is pure JSON (no solver banner)

@@ -1,0 +1,81 @@
+"""Instance folders: load -> save -> load round trips exactly; built-ins are found."""
+
+from __future__ import annotations
+
+import filecmp
+
+import pandas as pd
+import pytest
+
+import netopt
+from conftest import INSTANCES, two_node
+from netopt.schema import SETTINGS, TABLES
+
+
+def _same(a: netopt.Network, b: netopt.Network):
+    assert a.settings == b.settings
+    for name in a.tables:
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True,
+                                      check_dtype=False, check_index_type=False)
+
+
+@pytest.mark.parametrize("name", sorted(netopt.builtin_instances()))
+def test_round_trip_builtin(tmp_path, name):
+    a = netopt.load(name)
+    netopt.save(a, tmp_path / "copy")
+    b = netopt.load(tmp_path / "copy")
+    _same(a, b)
+    netopt.save(b, tmp_path / "again")
+    for f in (tmp_path / "copy").iterdir():  # byte-identical the second time round
+        assert filecmp.cmp(f, tmp_path / "again" / f.name, shallow=False), f.name
+
+
+def test_round_trip_network_built_in_code(tmp_path):
+    a = two_node(price_w=123.456789012345, delta=0.1 + 0.2, carbon_price=12.5)
+    netopt.save(a, tmp_path / "n")
+    b = netopt.load(tmp_path / "n")
+    _same(a, b)
+    assert b.sources.loc["w", "marginal_cost"] == 123.456789012345
+    assert netopt.solve(a).objective == netopt.solve(b).objective
+
+
+def test_save_refuses_to_clobber_and_keeps_other_files(tmp_path, toy):
+    target = tmp_path / "t"
+    netopt.save(toy, target)
+    (target / "README.md").write_text("keep me")
+    with pytest.raises(FileExistsError):
+        netopt.save(toy, target)
+    netopt.save(toy, target, overwrite=True)
+    assert (target / "README.md").read_text() == "keep me"
+
+
+def test_builtins_listed_with_descriptions():
+    found = netopt.builtin_instances()
+    assert {"china-edwc", "toy"} <= set(found)
+    assert all(found.values())
+
+
+def test_default_instance_is_china():
+    assert netopt.load().name == "china-edwc"
+
+
+def test_unknown_instance_suggests(tmp_path):
+    with pytest.raises(netopt.InstanceNotFoundError, match="did you mean 'toy'"):
+        netopt.load("toyy")
+
+
+def test_instance_docs_cover_every_setting_and_column():
+    doc = (INSTANCES / "README.md").read_text(encoding="utf-8")
+    for c in SETTINGS:
+        assert f"`{c.name}`" in doc, c.name
+    for t in TABLES.values():
+        assert f"`{t.file}`" in doc, t.file
+        section = doc.split(f"`{t.file}`", 1)[1].split("\n## ", 1)[0]
+        for c in t.columns:
+            assert f"`{c.name}`" in section, (t.file, c.name)
+
+
+def test_every_builtin_cites_its_sources():
+    for name in netopt.builtin_instances():
+        folder = INSTANCES / name
+        assert (folder / "SOURCES.md").is_file() or (folder / "README.md").is_file(), name

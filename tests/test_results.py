@@ -1,0 +1,71 @@
+"""Result tables, summaries and the all-or-nothing writer."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+
+import pandas as pd
+import pytest
+
+import netopt
+
+
+def test_tables_are_consistent_with_costs(china_result):
+    r = china_result
+    c = r.costs
+    assert c["total"] == pytest.approx(r.objective, rel=1e-9)
+    assert c["data_transport"] == pytest.approx(r.placement["data_cost"].sum(), rel=1e-9)
+    # energy balance: what sites draw equals generation less line losses
+    drawn = r.sites["energy_mwh"].sum()
+    supplied = r.sources["generation_mwh"].sum() - r.power_lines["losses_mwh"].sum()
+    assert drawn == pytest.approx(supplied, rel=1e-7)
+    # every MW of demand is placed or unserved
+    demand = r.network.demand["mw_it"].sum()
+    assert r.placement["mw_it"].sum() + r.unserved["mw_it"].sum() == pytest.approx(demand)
+    assert (r.sites["it_load_mw"] <= r.sites["it_capacity_mw"] + 1e-6).all()
+
+
+def test_to_dict_is_json_with_status_objective_costs(china_result):
+    d = json.loads(json.dumps(china_result.to_dict()))
+    assert d["status"] == "optimal"
+    assert d["objective"] == pytest.approx(china_result.objective)
+    assert set(d["costs"]) == {"data_transport", "electricity", "carbon", "transmission",
+                               "unserved", "total"}
+
+
+def test_summary_fits_80_columns(china_result):
+    text = china_result.summary()
+    assert max(map(len, text.splitlines())) <= 80
+    for needle in ("Total cost", "moving data", "ai_training", "Sites"):
+        assert needle in text
+
+
+def test_write_is_whole_and_deterministic(tmp_path, toy):
+    r = netopt.solve(toy)
+    r.write(tmp_path / "a")
+    netopt.solve(toy).write(tmp_path / "b")
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert "summary.json" in names and "placement.csv" in names and "costs.csv" in names
+    for n in names:
+        assert filecmp.cmp(tmp_path / "a" / n, tmp_path / "b" / n, shallow=False), n
+    placement = pd.read_csv(tmp_path / "a" / "placement.csv")
+    assert placement["mw_it"].sum() == pytest.approx(150)
+
+
+def test_failed_write_leaves_previous_results(tmp_path, toy, monkeypatch):
+    r = netopt.solve(toy)
+    out = tmp_path / "out"
+    r.write(out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    import netopt.results as results
+
+    def boom(df, path, index=False):
+        if path.name == "sources.csv":
+            raise OSError("disk full")
+        df.to_csv(path)
+    monkeypatch.setattr(results, "write_csv", boom)
+    with pytest.raises(OSError, match="disk full"):
+        netopt.solve(toy).write(out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary left behind

@@ -79,3 +79,15 @@ def test_every_builtin_cites_its_sources():
     for name in netopt.builtin_instances():
         folder = INSTANCES / name
         assert (folder / "SOURCES.md").is_file() or (folder / "README.md").is_file(), name
+
+
+def test_graph_has_backbone_and_power_layers(china):
+    g = china.graph
+    layers = {d["layer"] for _, _, d in g.edges(data=True)}
+    assert layers == {"backbone", "power"}
+    assert g.number_of_nodes() == len(china.nodes)
+    backbone = [(u, v, k) for u, v, k, d in g.edges(keys=True, data=True)
+                if d["layer"] == "backbone"]
+    assert len(backbone) == len(china.backbone_links)
+    # latency derived from great-circle length: Beijing-Gui'an about 12 ms (FACTS.md)
+    assert g.edges["beijing", "guian", "beijing-guian"]["latency_ms"] == pytest.approx(12, abs=0.5)

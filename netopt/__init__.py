@@ -10,8 +10,9 @@ returns a `Result` of pandas DataFrames.
 True
 """
 
-from .errors import (InstanceNotFoundError, Issue, NetoptError, NotOptimalError,
-                     SolverError, ValidationError)
+from .diagnosis import diagnose
+from .errors import (InfeasibleError, InstanceNotFoundError, Issue, NetoptError,
+                     NotOptimalError, SolverError, ValidationError)
 from .formulation import Formulation, formulate
 from .instance import builtin_instances, load, save
 from .network import Network, Settings
@@ -24,5 +25,6 @@ __version__ = "0.1.0"
 __all__ = [
     "Network", "Settings", "load", "save", "builtin_instances", "formulate", "Formulation",
     "solve", "Result", "Status", "available_solvers", "NetoptError", "ValidationError",
-    "Issue", "InstanceNotFoundError", "SolverError", "NotOptimalError",
+    "Issue", "InstanceNotFoundError", "SolverError", "NotOptimalError", "InfeasibleError",
+    "diagnose",
 ]

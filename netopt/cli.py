@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .errors import NetoptError, ValidationError
+from .errors import InfeasibleError, NetoptError, ValidationError
 from .instance import DEFAULT_INSTANCE, builtin_instances, load
 from .optimize import solve
 
@@ -96,6 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = {"solve": _solve, "validate": _validate, "instances": _instances}[args.command]
     try:
         return run(args)
+    except InfeasibleError as exc:
+        if args.debug:
+            raise
+        print(f"netopt: infeasible: {exc}", file=sys.stderr)
+        return 1
     except ValidationError as exc:
         if args.debug:
             raise

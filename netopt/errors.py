@@ -11,6 +11,7 @@ __all__ = [
     "InstanceNotFoundError",
     "SolverError",
     "NotOptimalError",
+    "InfeasibleError",
 ]
 
 
@@ -69,3 +70,20 @@ class SolverError(NetoptError):
 
 class NotOptimalError(NetoptError):
     """Optimal-solution data was asked of a result that is not optimal."""
+
+
+class InfeasibleError(NetoptError):
+    """No plan meets every constraint (strict mode); `diagnosis` says what is short.
+
+    Attributes
+    ----------
+    diagnosis : pandas.DataFrame
+        One row per shortfall: constraint, item, period, shortfall, unit, demand, message.
+    result : Result
+        The infeasible result itself (status ``infeasible``, no numbers).
+    """
+
+    def __init__(self, message: str, diagnosis=None, result=None):
+        super().__init__(message)
+        self.diagnosis = diagnosis
+        self.result = result

@@ -65,6 +65,19 @@ def _period_major(items: np.ndarray, periods: pd.Index, names: list[str]) -> pd.
     return pd.DataFrame(cols)
 
 
+def _with_shortfall(b: LPBuilder, relax: bool, name: str, labels: pd.DataFrame,
+                    scale: np.ndarray, rows, cols, values, sign: float):
+    """Append one shortfall column per row (coefficient ``sign``) when relaxing."""
+    if not relax:
+        return rows, cols, values
+    n = len(labels)
+    per_period = n // len(scale) if len(scale) else 0
+    blk = b.add_variables(name, labels, cost=np.repeat(scale, per_period))
+    return (np.concatenate([rows, np.arange(n)]),
+            np.concatenate([cols, blk.start + np.arange(n)]),
+            np.concatenate([values, np.full(n, sign)]))
+
+
 def _placement_options(net: Network, pairs: pd.DataFrame, per_pair: int) -> pd.DataFrame:
     sla = net.classes["max_latency_ms"]
     cut = (pairs.assign(sla=sla.loc[pairs["class"]].to_numpy())
@@ -78,7 +91,7 @@ def _placement_options(net: Network, pairs: pd.DataFrame, per_pair: int) -> pd.D
 
 
 def formulate(net: Network, *, allow_unserved: bool | None = None,
-              routes_per_pair: int | None = None) -> Formulation:
+              routes_per_pair: int | None = None, relax: bool = False) -> Formulation:
     """Assemble the placement LP of a network.
 
     Parameters
@@ -89,6 +102,11 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
         the network's settings.
     routes_per_pair : int, optional
         m, candidate routes per origin-site pair; default from the settings.
+    relax : bool
+        Phase one of a diagnosis: add shortfall variables to site capacity
+        (``site_shortfall``, MW_IT), bandwidth (``bandwidth_shortfall``, Gbps) and
+        power balance (``power_shortfall``, MW) rows, and minimise their weighted sum
+        alone. Always feasible; what is short shows in the shortfalls.
 
     Returns
     -------
@@ -165,9 +183,12 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
     s_idx = pd.Series(np.arange(S), index=finite).reindex(opt["site"]).to_numpy()
     has = ~np.isnan(s_idx)
     sel = np.tile(has, T)
-    b.add_constraints("site_capacity", _period_major(finite.to_numpy(), periods, ["site"]),
-                      t_of[sel] * S + np.tile(np.nan_to_num(s_idx).astype(np.int64), T)[sel],
-                      x.start + np.flatnonzero(sel), np.ones(int(sel.sum())), -np.inf,
+    site_labels = _period_major(finite.to_numpy(), periods, ["site"])
+    r = t_of[sel] * S + np.tile(np.nan_to_num(s_idx).astype(np.int64), T)[sel]
+    c = x.start + np.flatnonzero(sel)
+    r, c, v = _with_shortfall(b, relax, "site_shortfall", site_labels, scale, r, c,
+                              np.ones(len(r)), -1.0)
+    b.add_constraints("site_capacity", site_labels, r, c, v, -np.inf,
                       np.tile(net.sites.loc[finite, "it_capacity_mw"].to_numpy(), T))
 
     # -- bandwidth per link and direction: sum beta_k x <= B -----------------------------
@@ -187,13 +208,16 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
     lo = flat_o[limited]
     beta = (delta / TB_PER_GBPS_HOUR)[lo]
     n_used = len(lo)
-    b.add_constraints("bandwidth", pd.DataFrame({
+    bw_labels = pd.DataFrame({
         "link": np.tile(keys["link"].to_numpy(dtype=object), T),
         "direction": np.tile(keys["direction"].to_numpy(), T),
-        "period": np.repeat(periods.to_numpy(dtype=object), L)}),
-        np.repeat(np.arange(T), n_used) * L + np.tile(li, T),
-        x.start + np.repeat(np.arange(T), n_used) * O + np.tile(lo, T),
-        np.tile(beta, T), -np.inf, np.tile(bw.loc[keys["link"]].to_numpy(), T))
+        "period": np.repeat(periods.to_numpy(dtype=object), L)})
+    r, c, v = _with_shortfall(b, relax, "bandwidth_shortfall", bw_labels, scale,
+                              np.repeat(np.arange(T), n_used) * L + np.tile(li, T),
+                              x.start + np.repeat(np.arange(T), n_used) * O + np.tile(lo, T),
+                              np.tile(beta, T), -1.0)
+    b.add_constraints("bandwidth", bw_labels, r, c, v, -np.inf,
+                      np.tile(bw.loc[keys["link"]].to_numpy(), T))
 
     # -- power balance: g + eta f_in - f_out - PUE x = 0 ---------------------------------
     nodes = pd.Index(pd.unique(np.concatenate([
@@ -210,10 +234,14 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
     c = np.concatenate([x.start + np.arange(O * T), g.start + np.arange(J * T),
                         f.start + np.arange(A_ * T), f.start + np.arange(A_ * T)])
     v = np.concatenate([-pue[o_of], np.ones(J * T), -np.ones(A_ * T), np.tile(eta, T)])
-    b.add_constraints("balance", _period_major(nodes.to_numpy(), periods, ["node"]),
-                      r, c, v, 0.0, 0.0)
+    node_labels = _period_major(nodes.to_numpy(), periods, ["node"])
+    r, c, v = _with_shortfall(b, relax, "power_shortfall", node_labels, scale, r, c, v, 1.0)
+    b.add_constraints("balance", node_labels, r, c, v, 0.0, 0.0)
 
     lp = b.build(objective_scale=hours, name=s.name)
+    if relax:  # phase one: only the shortfalls cost anything
+        for name in ("x", "g", "f"):
+            lp.c[lp.variables[name].start:lp.variables[name].stop] = 0.0
     option_links = pd.DataFrame({"option": flat_o, "link": flat_link, "direction": flat_dir})
     return Formulation(lp, opt, pairs.rename(columns={"node": "origin"}), demand,
                        net.periods["weight_h"], allow, option_links)

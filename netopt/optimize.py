@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .diagnosis import diagnose, explain
+from .errors import InfeasibleError
 from .formulation import formulate
 from .network import Network
 from .results import Result
-from .solvers import solve_lp, write_lp
+from .solvers import Status, solve_lp, write_lp
 
 __all__ = ["solve"]
 
@@ -44,6 +46,10 @@ def solve(network: Network, solver: str = "highs", *, allow_unserved: bool | Non
     ------
     SolverError
         If the solver is unknown or not installed.
+    InfeasibleError
+        In strict mode, when no plan meets every demand; its ``diagnosis`` DataFrame
+        says which site capacity, bandwidth or power is short, by how much, and for
+        which demand (see `diagnose`).
 
     Examples
     --------
@@ -56,4 +62,8 @@ def solve(network: Network, solver: str = "highs", *, allow_unserved: bool | Non
     if write_lp_to is not None:
         write_lp(f.lp, write_lp_to)
     out = solve_lp(f.lp, solver, time_limit=time_limit, options=options)
-    return Result(network, f, out)
+    result = Result(network, f, out)
+    if out.status is Status.INFEASIBLE and not f.allow_unserved:
+        diagnosis = diagnose(network, routes_per_pair=routes_per_pair)
+        raise InfeasibleError(explain(diagnosis), diagnosis, result)
+    return result

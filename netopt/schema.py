@@ -25,6 +25,12 @@ INF = float("inf")
 _INF_WORDS = {"inf", "+inf", "infinity", "unlimited"}
 _TRUE = {"true", "yes", "1", "y", "t"}
 _FALSE = {"false", "no", "0", "n", "f"}
+# Plausibility limits: larger values are almost surely unit mistakes, and would spoil
+# the LP's conditioning. (1e8 MW is fifty times the world's installed power capacity.)
+BIG_MW = 1e8
+BIG_PRICE = 1e6   # currency per MWh or per TB
+BIG_KM = 1e5      # more than twice round the Earth
+BIG_MS = 1e5
 #: Columns any table may carry for people (citations, remarks); never read by the model.
 FREE_TEXT_COLUMNS = ("note", "source")
 
@@ -98,7 +104,7 @@ TABLES: dict[str, TableSpec] = {
                 _id("unique site id"),
                 _node(),
                 Column("it_capacity_mw", "float", "MW_IT", "IT capacity",
-                       low=0, allow_inf=True),
+                       low=0, high=BIG_MW, allow_inf=True),
                 Column("pue", "float", "-", "power usage effectiveness; grid draw = "
                        "IT load x PUE", low=1.0, high=5.0),
                 Column("name", "str", required=False, default=""),
@@ -113,8 +119,9 @@ TABLES: dict[str, TableSpec] = {
                        required=False, default="grid"),
                 Column("capacity_mw", "float", "MW", "available capacity; blank or inf = "
                        "unlimited (grid supply)", required=False, default=INF,
-                       low=0, allow_inf=True),
-                Column("marginal_cost", "float", "currency/MWh", "price of energy", low=0),
+                       low=0, high=BIG_MW, allow_inf=True),
+                Column("marginal_cost", "float", "currency/MWh", "price of energy", low=0,
+                       high=BIG_PRICE),
                 Column("emissions", "float", "t CO2/MWh", "emission factor",
                        required=False, default=0.0, low=0, high=5),
             ),
@@ -128,16 +135,16 @@ TABLES: dict[str, TableSpec] = {
                 _node("to", "node id at the other end"),
                 Column("length_km", "float", "km", "fibre route length; blank = great-"
                        "circle distance x route_factor (network.yaml)", required=False,
-                       default=np.nan, low=0),
+                       default=np.nan, low=0, high=BIG_KM),
                 Column("latency_ms", "float", "ms", "one-way latency; blank = length_km x "
                        "fibre_ms_per_km (network.yaml)", required=False, default=np.nan,
-                       low=0),
+                       low=0, high=BIG_MS),
                 Column("bandwidth_gbps", "float", "Gbps", "capacity in each direction; "
                        "blank or inf = unlimited", required=False, default=INF, low=0,
-                       allow_inf=True),
+                       high=1e9, allow_inf=True),
                 Column("cost_per_tb", "float", "currency/TB", "price of moving data over "
                        "the link; blank = length_km x data_cost_per_tb_km (network.yaml)",
-                       required=False, default=np.nan, low=0),
+                       required=False, default=np.nan, low=0, high=BIG_PRICE),
             ),
             required_file=False, non_empty=False,
         ),
@@ -149,15 +156,15 @@ TABLES: dict[str, TableSpec] = {
                 _node("to", "receiving node"),
                 Column("capacity_mw", "float", "MW", "most power sent into the line; blank "
                        "or inf = unlimited", required=False, default=INF, low=0,
-                       allow_inf=True),
+                       high=BIG_MW, allow_inf=True),
                 Column("efficiency", "float", "-", "share of sent power that arrives",
                        low=0, high=1, low_open=True),
                 Column("tariff", "float", "currency/MWh", "transmission price per MWh sent",
-                       required=False, default=0.0, low=0),
+                       required=False, default=0.0, low=0, high=BIG_PRICE),
                 Column("bidirectional", "bool", doc="true: may also carry power from 'to' "
                        "to 'from'", required=False, default=False),
                 Column("length_km", "float", "km", "for information and plots",
-                       required=False, default=np.nan, low=0),
+                       required=False, default=np.nan, low=0, high=BIG_KM),
             ),
             required_file=False, non_empty=False,
         ),
@@ -167,10 +174,11 @@ TABLES: dict[str, TableSpec] = {
                 _id("unique class id"),
                 Column("name", "str", required=False, default=""),
                 Column("data_intensity_tb_per_mwh", "float", "TB/MWh_IT", "data moved per "
-                       "MWh of IT energy when work runs away from its origin", low=0),
+                       "MWh of IT energy when work runs away from its origin", low=0,
+                       high=1e6),
                 Column("max_latency_ms", "float", "ms", "one-way latency SLA; blank or inf "
                        "= none (batch work)", required=False, default=INF, low=0,
-                       allow_inf=True),
+                       high=BIG_MS, allow_inf=True),
             ),
         ),
         TableSpec(
@@ -189,7 +197,7 @@ TABLES: dict[str, TableSpec] = {
                 Column("class", "str", doc="class id (classes.csv)"),
                 Column("period", "str", doc="period id; blank = every period",
                        required=False, default=""),
-                Column("mw_it", "float", "MW_IT", "average IT load", low=0),
+                Column("mw_it", "float", "MW_IT", "average IT load", low=0, high=BIG_MW),
             ),
             key=None,
         ),
@@ -221,8 +229,7 @@ def _bad(issues: list[Issue], file: str, rows: Sequence, column: str, message: s
 
 def _as_text(s: pd.Series) -> pd.Series:
     """Cells as stripped strings; missing values become ''."""
-    out = s.astype(object).where(s.notna(), "")
-    return out.map(lambda v: v if isinstance(v, str) else str(v)).str.strip()
+    return s.astype(object).where(s.notna(), "").astype(str).str.strip()
 
 
 def _coerce_float(raw: pd.Series, col: Column, file: str, labels: np.ndarray,
@@ -261,10 +268,11 @@ def _coerce_float(raw: pd.Series, col: Column, file: str, labels: np.ndarray,
             _bad(issues, file, labels[below.to_numpy()], col.name,
                  f"must be {op} {col.low:g}, got {values[below].iloc[0]:g}")
     if col.high is not None:
-        above = finite & (values > col.high)
+        above = finite & np.isfinite(values) & (values > col.high)
         if above.any():
+            unit = " (implausibly large: check the units)" if col.high >= 1e5 else ""
             _bad(issues, file, labels[above.to_numpy()], col.name,
-                 f"must be <= {col.high:g}, got {values[above].iloc[0]:g}")
+                 f"must be <= {col.high:g}, got {values[above].iloc[0]:g}{unit}")
     return values
 
 
@@ -380,20 +388,21 @@ SETTINGS: tuple[Column, ...] = (
     Column("description", "str", doc="one line saying what the network is", default=""),
     Column("currency", "str", doc="currency of every price", default="CNY"),
     Column("carbon_price", "float", "currency/t CO2", "price on emissions", default=0.0,
-           low=0),
+           low=0, high=BIG_PRICE),
     Column("value_of_lost_load", "float", "currency/MWh_IT", "penalty on unserved IT "
-           "energy (elastic mode)", default=20000.0, low=0, low_open=True),
+           "energy (elastic mode)", default=20000.0, low=0, low_open=True,
+           high=1e9),
     Column("allow_unserved", "bool", doc="elastic mode: demand may go unserved at the "
            "value of lost load; false = strict (infeasible if demand cannot be met)",
            default=True),
     Column("routes_per_pair", "float", "-", "candidate routes per origin-site pair (the "
            "m lowest-latency simple paths)", default=3, low=1, high=100),
     Column("fibre_ms_per_km", "float", "ms/km", "one-way latency of fibre", default=0.005,
-           low=0, low_open=True),
+           low=0, low_open=True, high=1.0),
     Column("route_factor", "float", "-", "fibre route length / great-circle distance",
            default=1.4, low=1, high=5),
     Column("data_cost_per_tb_km", "float", "currency/(TB km)", "price of moving data, "
-           "for links without cost_per_tb", default=np.nan, low=0),
+           "for links without cost_per_tb", default=np.nan, low=0, high=1e5),
 )
 
 

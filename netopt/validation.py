@@ -138,17 +138,17 @@ def _check_rows(tables, settings, files, labels) -> list[Issue]:
 
     for name in ("backbone_links", "power_lines"):
         df = tables[name]
-        if len(df):
+        if len(df) and {"from", "to"} <= set(df.columns):
             add(name, (df["from"] == df["to"]) & (df["from"] != ""), "to",
                 "a link must join two different nodes")
     links = tables["backbone_links"]
-    if len(links) and settings["data_cost_per_tb_km"] is None:
+    if len(links) and "cost_per_tb" in links and settings["data_cost_per_tb_km"] is None:
         add("backbone_links", links["cost_per_tb"].isna(), "cost_per_tb",
             "no cost_per_tb, and network.yaml sets no data_cost_per_tb_km to derive it")
     for name, keys in (("demand", ["node", "class", "period"]),
                        ("availability", ["source", "period"])):
         df = tables[name]
-        if len(df):
+        if len(df) and set(keys) <= set(df.columns):
             add(name, df.duplicated(keys, keep="first"), keys[-1],
                 f"duplicate row for the same ({', '.join(keys)})")
     return issues

@@ -51,7 +51,7 @@ def test_errors_are_one_message_exit_2(capsys):
 def test_strict_infeasible_exits_1(tmp_path, toy_dir, capsys):
     (toy_dir / "demand.csv").write_text("node,class,mw_it\neast,interactive,1000\n")
     assert main(["solve", str(toy_dir), "--strict"]) == 1
-    assert "infeasible" in capsys.readouterr().err
+    assert "infeasible: no plan meets all demand" in capsys.readouterr().err
 
 
 def test_instances_lists_builtins(capsys):

@@ -205,15 +205,24 @@ def test_highs_and_cbc_agree_on_builtin(name):
 # -- modes: strict and elastic ----------------------------------------------------------
 
 
-def test_strict_mode_infeasible_is_typed_not_numbers():
+def test_strict_mode_infeasible_raises_with_diagnosis_not_numbers():
     net = two_node(demand=5.0, line_cap=1.0)  # the east cannot get 5 MW x 1.25 of power
     net = netopt.Network(**{**net.tables, "sites": net.sites.assign(
         it_capacity_mw=[float("inf"), 0.0])}, settings=net.settings)
-    r = netopt.solve(net, allow_unserved=False)
+    with pytest.raises(netopt.InfeasibleError, match="cannot be served") as exc:
+        netopt.solve(net, allow_unserved=False)
+    r = exc.value.result
     assert r.status == "infeasible" and not r.ok and math.isnan(r.objective)
     with pytest.raises(netopt.NotOptimalError, match="infeasible"):
         r.placement
     assert r.to_dict()["objective"] is None
+    d = exc.value.diagnosis.set_index("constraint")["shortfall"]
+    # The line powers 0.94 / 1.25 MW_IT in the east; the rest cannot be served.
+    assert d["demand"] == pytest.approx(5 - 0.94 / 1.25)
+    # Least fix, by hand: minimise s_west + max(0, 1.25 (5 - x_w) - 0.94) with s_west = x_w;
+    # one MW_IT moved west costs 1 against 1.25 of eastern power: all of it goes west.
+    assert d["site capacity"] == pytest.approx(5 - 0.94 / 1.25)
+    assert "power" not in d.index
 
 
 def test_elastic_mode_reports_unserved_at_value_of_lost_load():

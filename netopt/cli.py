@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -42,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="no unserved demand allowed (infeasible if demand cannot be met)")
     s.add_argument("--routes", type=int, metavar="M",
                    help="candidate routes per origin-site pair (default from network.yaml)")
+    s.add_argument("--stats", action="store_true",
+                   help="print the LP's size and coefficient ranges (to stderr)")
 
     v = sub.add_parser("validate", help="check an instance and list every problem")
     v.add_argument("path", metavar="PATH", help="instance folder or built-in name")
@@ -54,6 +57,8 @@ def _solve(args) -> int:
     net = load(args.path)
     result = solve(net, args.solver, time_limit=args.time_limit, write_lp_to=args.write_lp,
                    allow_unserved=False if args.strict else None, routes_per_pair=args.routes)
+    if args.stats:
+        print(_stats_text(result.formulation.lp.stats()), file=sys.stderr)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -67,6 +72,16 @@ def _solve(args) -> int:
         if not args.json:
             print(f"\nResults written to {args.out}/")
     return 0
+
+
+def _stats_text(st: dict) -> str:
+    lines = [f"LP: {st['rows']:,} rows, {st['columns']:,} columns, {st['nonzeros']:,} "
+             "nonzeros"]
+    for key in ("matrix_range", "cost_range", "bound_range", "rhs_range"):
+        lo, hi = st[key]
+        ratio = f"  (ratio {hi / lo:.1e})" if lo > 0 else ""
+        lines.append(f"  {key.replace('_', ' '):13s} [{lo:.2e}, {hi:.2e}]{ratio}")
+    return "\n".join(lines)
 
 
 def _validate(args) -> int:
@@ -94,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     run = {"solve": _solve, "validate": _validate, "instances": _instances}[args.command]
+    logging.basicConfig(format="netopt: %(message)s", stream=sys.stderr,
+                        level=logging.DEBUG if args.debug else logging.INFO)
     try:
         return run(args)
     except InfeasibleError as exc:

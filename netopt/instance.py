@@ -7,7 +7,9 @@ columns documented in ``instances/README.md``.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
+import time
 import shutil
 from pathlib import Path
 
@@ -22,7 +24,10 @@ from .schema import TABLES, TABLE_ORDER
 
 __all__ = ["load", "save", "builtin_instances", "resolve", "DEFAULT_INSTANCE"]
 
+log = logging.getLogger("netopt")
+
 DEFAULT_INSTANCE = "china-edwc"
+_LARGE = 100_000  # rows from which loading says what it is doing
 SETTINGS_FILE = "network.yaml"
 
 
@@ -78,8 +83,13 @@ def resolve(path_or_name: str | os.PathLike | None = None) -> Path:
 def _read_csv(path: Path, issues: list[Issue]) -> pd.DataFrame | None:
     name = path.name
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                           skipinitialspace=True)
+        t0 = time.perf_counter()
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                         skipinitialspace=True)
+        if len(df) >= _LARGE:
+            log.info("read %s: %s rows in %.1f s; checking them", name, f"{len(df):,}",
+                     time.perf_counter() - t0)
+        return df
     except pd.errors.EmptyDataError:
         issues.append(Issue(name, None, None, "the file is empty; expected a header row"))
     except pd.errors.ParserError as exc:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import textwrap
+
 import numpy as np
 
 if TYPE_CHECKING:
@@ -41,9 +43,9 @@ def summary_text(result: Result) -> str:
     net = result.network
     cur = net.settings.currency
     hours = float(net.periods["weight_h"].sum())
-    head = (f"netopt: {net.name} -- {result.status} ({result.message}, "
-            f"{result.seconds:.2f} s)")
-    lines = [head[:WIDTH]]
+    head = f"netopt: {net.name} -- {result.status} ({result.seconds:.2f} s)"
+    lines = [head[:WIDTH]] + textwrap.wrap(result.message, WIDTH, initial_indent="  ",
+                                            subsequent_indent="  ")
     if not result.ok:
         lines.append("No solution to report: the solve did not reach an optimum.")
         return "\n".join(lines)

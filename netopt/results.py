@@ -57,6 +57,12 @@ class Result:
         lp = formulation.lp
         self.objective = (output.objective * lp.objective_scale
                           if self.status is Status.OPTIMAL else float("nan"))
+        #: Cost of a feasible plan a time or iteration limit left behind: not proven
+        #: optimal, so it is kept apart from `objective` (NaN when there is none).
+        self.partial_objective = output.partial_objective * lp.objective_scale
+        if not np.isnan(self.partial_objective):
+            self.message += (f"; partial: a feasible plan costing "
+                             f"{self.partial_objective:,.6g} was found, not proven optimal")
 
     @property
     def ok(self) -> bool:
@@ -305,6 +311,8 @@ class Result:
                                "objective": None if not self.ok else float(self.objective)}
         if not self.ok:
             out["costs"] = None
+            if not np.isnan(self.partial_objective):
+                out["partial_objective"] = float(self.partial_objective)
             return out
         out["costs"] = {k: float(v) for k, v in self.costs.items()}
         out["totals"] = self.totals()

@@ -48,6 +48,9 @@ class SolverOutput:
     x: np.ndarray | None = None
     row_dual: np.ndarray | None = None   # d objective / d row bound
     col_dual: np.ndarray | None = None   # reduced costs
+    #: A feasible but unproven plan left by a time or iteration limit (LP units).
+    partial_objective: float = float("nan")
+    partial_x: np.ndarray | None = None
 
 
 # PuLP names for the short names people type; any name PuLP knows works too.
@@ -163,6 +166,10 @@ def _solve_highs(lp: LinearProgram, time_limit, options) -> SolverOutput:
     if status == S.kModelEmpty:  # no variables at all: trivially optimal at zero
         st = Status.OPTIMAL
     out = SolverOutput(st, f"HiGHS: {text}", "highs", time.perf_counter() - t0)
+    feasible = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
+    if st in (Status.TIME_LIMIT, Status.ITERATION_LIMIT) and feasible:
+        out.partial_x = np.asarray(h.getSolution().col_value, dtype=float)
+        out.partial_objective = float(lp.c @ out.partial_x)
     if st is Status.OPTIMAL:
         sol = h.getSolution()
         out.x = np.asarray(sol.col_value, dtype=float)

@@ -186,25 +186,27 @@ def _unreachable_demand(net: Network) -> list[Issue]:
     d = net.demand
     issues = []
     positive = d[d["mw_it"] > 0]
-    for origin, rows in positive.groupby("node", sort=False):
-        cutoff = sla.loc[rows["class"]].max()
+    nearest, connected = {}, {}
+    for origin, classes in positive.groupby("node", sort=False)["class"]:
+        cutoff = sla.loc[classes.unique()].max()
         dist = nx.single_source_dijkstra_path_length(
             g, origin, cutoff=None if np.isinf(cutoff) else cutoff, weight="latency")
-        reach = {n: t for n, t in dist.items() if n in site_nodes}
-        nearest = min(reach.values()) if reach else np.inf
-        for pos, cls in zip(rows.index, rows["class"]):
-            limit = sla.loc[cls]
-            if reach and nearest <= limit:
-                continue
-            if not reach:
-                why = "no data-centre site is connected to it by backbone links"
-            else:
-                why = (f"no data-centre site is within {limit:g} ms of '{origin}' "
-                       f"(the nearest is {nearest:.2f} ms away)")
-            issues.append(Issue(net._files["demand"], _plain(net._labels["demand"][pos]),
-                                "node", f"demand of class '{cls}' cannot be served: {why}"))
-            if len(issues) >= _MAX_REPORTED:
-                return issues
+        reach = [t for n, t in dist.items() if n in site_nodes]
+        nearest[origin] = min(reach) if reach else np.inf
+        connected[origin] = bool(reach)
+    near = positive["node"].map(nearest).to_numpy(dtype=float)
+    limit = sla.loc[positive["class"]].to_numpy()
+    ok = positive["node"].map(connected).to_numpy(dtype=bool) & (near <= limit)
+    for pos in np.flatnonzero(~ok)[:_MAX_REPORTED]:
+        origin, cls = positive["node"].iloc[pos], positive["class"].iloc[pos]
+        if not connected[origin]:
+            why = "no data-centre site is connected to it by backbone links"
+        else:
+            why = (f"no data-centre site is within {limit[pos]:g} ms of '{origin}' "
+                   f"(the nearest is {near[pos]:.2f} ms away)")
+        issues.append(Issue(net._files["demand"],
+                            _plain(net._labels["demand"][positive.index[pos]]),
+                            "node", f"demand of class '{cls}' cannot be served: {why}"))
     return issues
 
 

@@ -64,3 +64,14 @@ def test_console_script_runs():
     out = subprocess.run([sys.executable, "-m", "netopt.cli", "solve", "toy", "--json"],
                          capture_output=True, text=True, check=True).stdout
     assert json.loads(out)["status"] == "optimal"  # stdout is pure JSON (no solver banner)
+
+
+def test_debug_shows_traceback_and_stats_go_to_stderr(toy_dir, capsys):
+    (toy_dir / "sites.csv").write_text("id,node,it_capacity_mw,pue\ndc,east,10,0.5\n")
+    import netopt
+    with pytest.raises(netopt.ValidationError):
+        main(["--debug", "validate", str(toy_dir)])
+    assert main(["solve", "toy", "--json", "--stats"]) == 0
+    cap = capsys.readouterr()
+    assert json.loads(cap.out)["status"] == "optimal"
+    assert "LP: 7 rows, 11 columns" in cap.err

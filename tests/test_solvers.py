@@ -76,3 +76,16 @@ def test_cbc_duals_match_highs(toy):
 def test_write_lp_and_mps(tmp_path, toy, suffix, marker):
     path = write_lp(formulate(toy).lp, tmp_path / f"toy{suffix}")
     assert marker in path.read_text()
+
+
+def test_partial_plan_is_labelled_not_optimal(china):
+    r = netopt.solve(china, options={"solver": "simplex", "simplex_strategy": 4,
+                                     "presolve": "off", "simplex_iteration_limit": 100})
+    assert r.status == "iteration_limit" and math.isnan(r.objective)
+    optimum = netopt.solve(china).objective
+    # a feasible plan, labelled partial, costs at least the optimum
+    assert r.partial_objective >= optimum * (1 - 1e-9)
+    assert "partial" in r.message and "not proven optimal" in r.message
+    assert r.to_dict()["partial_objective"] == r.partial_objective
+    with pytest.raises(netopt.NotOptimalError):
+        r.placement

@@ -10,6 +10,7 @@ returns a `Result` of pandas DataFrames.
 True
 """
 
+from .counterfactuals import Comparison, breakeven_table, compare
 from .diagnosis import diagnose
 from .errors import (InfeasibleError, InstanceNotFoundError, Issue, NetoptError,
                      NotOptimalError, SolverError, ValidationError)
@@ -17,8 +18,12 @@ from .formulation import Formulation, formulate
 from .instance import builtin_instances, load, save
 from .network import Network, Settings
 from .optimize import solve
+from .pareto import pareto
+from .ranging import Ranging, ranging
 from .results import Result
+from .scenarios import ScenarioError, apply
 from .solvers import Status, available_solvers
+from .sweep import BreakEven, breakeven, sweep
 
 __version__ = "0.1.0"
 
@@ -26,5 +31,6 @@ __all__ = [
     "Network", "Settings", "load", "save", "builtin_instances", "formulate", "Formulation",
     "solve", "Result", "Status", "available_solvers", "NetoptError", "ValidationError",
     "Issue", "InstanceNotFoundError", "SolverError", "NotOptimalError", "InfeasibleError",
-    "diagnose",
+    "diagnose", "compare", "Comparison", "breakeven_table", "ranging", "Ranging",
+    "sweep", "breakeven", "BreakEven", "pareto", "apply", "ScenarioError",
 ]

@@ -50,6 +50,46 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("path", metavar="PATH", help="instance folder or built-in name")
 
     sub.add_parser("instances", help="list the built-in instances")
+
+    c = sub.add_parser("compare", help="joint optimum vs move-power-only vs "
+                       "move-data-only, and the break-even data intensities")
+    c.add_argument("path", nargs="?", default=None, metavar="PATH")
+    c.add_argument("--out", metavar="DIR", help="write the comparison and break-even "
+                   "tables (CSV) to DIR")
+
+    w = sub.add_parser("sweep", help="solve under many parameter values",
+                       description="Addresses: settings.KEY, TABLE.COLUMN (all rows), "
+                       "TABLE.COLUMN[ID], TABLE.COLUMN[col=value&col=value]. Values: "
+                       "numbers, or *factor to scale. Every combination of the --set "
+                       "options is a scenario.")
+    w.add_argument("path", metavar="PATH")
+    w.add_argument("--set", action="append", default=[], metavar="ADDRESS=V1,V2,...",
+                   help="a parameter and its values (repeat for a grid)")
+    w.add_argument("--scenarios", metavar="CSV", help="explicit scenarios: one column "
+                   "per address, one row per scenario")
+    w.add_argument("--out", metavar="FILE.jsonl", help="append each finished scenario "
+                   "here; a rerun skips what is done")
+    w.add_argument("--csv", metavar="FILE", help="write the table of results as CSV")
+    w.add_argument("--processes", type=int, help="local worker processes (default: "
+                   "all cores)")
+    w.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, "
+                   "tcp://host:port")
+    w.add_argument("--solver", default="highs")
+    w.add_argument("--no-reuse", action="store_true", help="rebuild every scenario")
+
+    b = sub.add_parser("breakeven", help="find where a decision flips (bisection)")
+    b.add_argument("path", metavar="PATH")
+    b.add_argument("--param", required=True, metavar="ADDRESS")
+    b.add_argument("--low", type=float, required=True)
+    b.add_argument("--high", type=float, required=True)
+    b.add_argument("--decides", required=True, metavar="METRIC>VALUE",
+                   help="e.g. 'west_share:ai_training>0.5'")
+    b.add_argument("--tol", type=float, default=1e-3)
+
+    f = sub.add_parser("pareto", help="the cost-carbon frontier")
+    f.add_argument("path", nargs="?", default=None, metavar="PATH")
+    f.add_argument("--points", type=int, default=11)
+    f.add_argument("--csv", metavar="FILE")
     return p
 
 
@@ -84,6 +124,87 @@ def _stats_text(st: dict) -> str:
     return "\n".join(lines)
 
 
+def _compare(args) -> int:
+    from .counterfactuals import breakeven_table, compare
+    net = load(args.path)
+    comp = compare(net)
+    print(f"netopt compare: {net.name}\n")
+    print(comp)
+    table = breakeven_table(net)
+    print("\nBreak-even data intensity (TB/MWh) for each origin's cheapest remote site:")
+    best = table.sort_values("cost_move_data").drop_duplicates("origin")
+    head = best[["origin", "site", "home_site", "delta_star"]]
+    print(head.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    wins = table.groupby(["class", "winner"]).size().unstack(fill_value=0)
+    print("\nWhich way wins, over every origin and remote site (counts):")
+    print(wins.to_string())
+    if args.out:
+        from ._files import atomic_folder, write_csv
+        with atomic_folder(args.out) as tmp:
+            write_csv(comp.table, tmp / "comparison.csv")
+            write_csv(comp.unserved, tmp / "unserved.csv")
+            write_csv(table, tmp / "breakeven.csv")
+        print(f"\nTables written to {args.out}/")
+    return 0
+
+
+def _sweep(args) -> int:
+    import pandas as pd
+    from .scenarios import parse_values
+    from .sweep import sweep
+    net = load(args.path)
+    params = {}
+    for item in args.set:
+        addr, sep, values = item.partition("=")
+        depth = 0
+        for i, ch in enumerate(item):  # '=' inside [...] belongs to the address
+            depth += ch == "["
+            depth -= ch == "]"
+            if ch == "=" and depth == 0:
+                addr, values = item[:i], item[i + 1:]
+                break
+        params[addr.strip()] = parse_values(values)
+    scenarios = None
+    if args.scenarios:
+        scenarios = pd.read_csv(args.scenarios, dtype=str).to_dict("records")
+        scenarios = [{k: (v if v.startswith("*") else float(v)) for k, v in s.items()}
+                     for s in scenarios]
+    df = sweep(net, params or None, scenarios=scenarios, processes=args.processes,
+               scheduler=args.scheduler, out=args.out, solver=args.solver,
+               reuse=not args.no_reuse)
+    cols = [c for c in df.columns if c in params or c in ("status", "objective",
+                                                          "emissions_t")]
+    print(df[["scenario"] + cols].to_string(index=False, float_format=lambda v: f"{v:,.6g}"))
+    if args.csv:
+        from ._files import write_csv
+        write_csv(df, args.csv)
+    failed = (df["status"] != "optimal").sum()
+    if failed:
+        print(f"netopt: {failed} scenario(s) not optimal; see the status and error "
+              "columns", file=sys.stderr)
+    return 0
+
+
+def _breakeven(args) -> int:
+    from .sweep import breakeven
+    be = breakeven(load(args.path), args.param, args.low, args.high, args.decides,
+                   tol=args.tol)
+    print(f"{be.parameter}: the decision '{args.decides}' flips at {be.value:.6g} "
+          f"(between {be.low:.6g} and {be.high:.6g}; {be.solves} solves)")
+    return 0
+
+
+def _pareto(args) -> int:
+    from ._files import write_csv
+    from .pareto import pareto
+    front = pareto(load(args.path), points=args.points)
+    cols = ["epsilon", "objective", "emissions_t", "carbon_shadow_price"]
+    print(front[cols].to_string(index=False, float_format=lambda v: f"{v:,.6g}"))
+    if args.csv:
+        write_csv(front, args.csv)
+    return 0
+
+
 def _validate(args) -> int:
     net = load(args.path)
     print(f"{args.path}: valid ({net!r})")
@@ -108,7 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    run = {"solve": _solve, "validate": _validate, "instances": _instances}[args.command]
+    run = {"solve": _solve, "validate": _validate, "instances": _instances,
+           "compare": _compare, "sweep": _sweep, "breakeven": _breakeven,
+           "pareto": _pareto}[args.command]
     logging.basicConfig(format="netopt: %(message)s", stream=sys.stderr,
                         level=logging.DEBUG if args.debug else logging.INFO)
     try:

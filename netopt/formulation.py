@@ -9,11 +9,17 @@ Variables (all >= 0, every block indexed period-major, i.e. column = t * n + i):
 
 Constraints: ``demand`` (served + unserved = demand), ``site_capacity``, ``bandwidth``
 (per link and direction, finite links only), ``balance`` (power at each node).
+
+The matrix depends only on the network's structure (ids, topology, latencies, SLAs, data
+intensities, PUEs, efficiencies, which demand is positive); costs and bounds come from
+`data_vectors`, so a scenario that changes prices, capacities or demand refills the
+vectors of an assembled model instead of rebuilding it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -22,10 +28,21 @@ from .lp import LinearProgram, LPBuilder
 from .network import Network
 from .routes import candidate_routes
 
-__all__ = ["Formulation", "formulate", "TB_PER_GBPS_HOUR"]
+__all__ = ["Formulation", "formulate", "data_vectors", "refill", "Vectors",
+           "TB_PER_GBPS_HOUR"]
 
 #: 1 Gbps for one hour carries 0.45 TB (3600 s x 1e9 bit / 8 / 1e12).
 TB_PER_GBPS_HOUR = 0.45
+
+
+class Vectors(NamedTuple):
+    """Costs and bounds of an LP, full length."""
+
+    c: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
 
 
 @dataclass
@@ -36,16 +53,24 @@ class Formulation:
     ----------
     lp : LinearProgram
     options : DataFrame
-        Placement candidates, one per x column within a period: origin, class, site,
-        node, path, links, directions, latency_ms, cost_per_tb.
+        Placement candidates, one per x column within a period: pair, origin, class,
+        site, node, path, links, directions, latency_ms, cost_per_tb.
     pairs : DataFrame
         Demand pairs (origin, class), one per demand row within a period.
     demand : ndarray
         Demand in MW_IT, shape (periods, pairs).
     weights : Series
         Period weights in hours.
+    allow_unserved, relax : bool
+        The mode it was built in.
     option_links : DataFrame
         One row per (option, link) on the option's route: option, link, direction.
+    site_rows : Index
+        Sites with a capacity row (finite capacity), in row order.
+    bandwidth_keys : DataFrame
+        (link, direction) of each bandwidth row, in row order.
+    structure : tuple
+        What the matrix depends on (see `data_vectors`).
     """
 
     lp: LinearProgram
@@ -55,6 +80,10 @@ class Formulation:
     weights: pd.Series
     allow_unserved: bool
     option_links: pd.DataFrame
+    site_rows: pd.Index
+    bandwidth_keys: pd.DataFrame
+    relax: bool
+    structure: tuple
 
 
 def _period_major(items: np.ndarray, periods: pd.Index, names: list[str]) -> pd.DataFrame:
@@ -65,14 +94,42 @@ def _period_major(items: np.ndarray, periods: pd.Index, names: list[str]) -> pd.
     return pd.DataFrame(cols)
 
 
+def _pair_labels(pairs: pd.DataFrame, periods: pd.Index) -> pd.DataFrame:
+    T, P = len(periods), len(pairs)
+    return pd.DataFrame({"origin": np.tile(pairs["node"].to_numpy(dtype=object), T),
+                         "class": np.tile(pairs["class"].to_numpy(dtype=object), T),
+                         "period": np.repeat(periods.to_numpy(dtype=object), P)})
+
+
+def _positive_pairs(net: Network) -> pd.DataFrame:
+    dem = net.demand_by_period
+    return (dem.loc[dem["mw_it"] > 0, ["node", "class"]].drop_duplicates()
+            .sort_values(["node", "class"], kind="stable").reset_index(drop=True))
+
+
+def _structure(net: Network, per_pair: int, allow: bool, relax: bool) -> tuple:
+    """Everything the matrix and its index sets depend on."""
+    ld, arcs, s = net.link_data, net.power_arcs, net.sites
+    pairs = _positive_pairs(net)
+    return (per_pair, allow, relax, tuple(net.nodes.index), tuple(net.periods.index),
+            tuple(s.index), tuple(s["node"]), tuple(s["pue"]),
+            tuple(np.isfinite(s["it_capacity_mw"].to_numpy())),
+            tuple(net.sources.index), tuple(net.sources["node"]),
+            tuple(arcs.index), tuple(arcs["from"]), tuple(arcs["to"]),
+            tuple(arcs["efficiency"]), tuple(ld.index), tuple(ld["from"]), tuple(ld["to"]),
+            tuple(ld["latency_ms"]), tuple(np.isfinite(ld["bandwidth_gbps"].to_numpy())),
+            tuple(net.classes.index), tuple(net.classes["data_intensity_tb_per_mwh"]),
+            tuple(net.classes["max_latency_ms"]),
+            tuple(map(tuple, pairs.to_numpy())))
+
+
 def _with_shortfall(b: LPBuilder, relax: bool, name: str, labels: pd.DataFrame,
-                    scale: np.ndarray, rows, cols, values, sign: float):
+                    rows, cols, values, sign: float):
     """Append one shortfall column per row (coefficient ``sign``) when relaxing."""
     if not relax:
         return rows, cols, values
     n = len(labels)
-    per_period = n // len(scale) if len(scale) else 0
-    blk = b.add_variables(name, labels, cost=np.repeat(scale, per_period))
+    blk = b.add_variables(name, labels, cost=0.0)
     return (np.concatenate([rows, np.arange(n)]),
             np.concatenate([cols, blk.start + np.arange(n)]),
             np.concatenate([values, np.full(n, sign)]))
@@ -116,22 +173,9 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
     allow = s.allow_unserved if allow_unserved is None else bool(allow_unserved)
     per_pair = int(routes_per_pair or s.routes_per_pair)
     periods = net.periods.index
-    w = net.periods["weight_h"].to_numpy(dtype=float)
-    hours = float(w.sum())
-    scale = w / hours  # cost weight of one MW in each period, in LP units (per mean hour)
     T = len(periods)
-
-    dem = net.demand_by_period
-    pairs = (dem.loc[dem["mw_it"] > 0, ["node", "class"]].drop_duplicates()
-             .reset_index(drop=True))
+    pairs = _positive_pairs(net)
     P = len(pairs)
-    key = pd.MultiIndex.from_frame(dem[["node", "class", "period"]])
-    val = pd.Series(dem["mw_it"].to_numpy(), index=key)
-    grid = pd.MultiIndex.from_arrays([np.tile(pairs["node"].to_numpy(), T),
-                                      np.tile(pairs["class"].to_numpy(), T),
-                                      np.repeat(periods.to_numpy(), P)])
-    demand = val.reindex(grid).fillna(0.0).to_numpy().reshape(T, P) if P else np.zeros((T, 0))
-
     opt = _placement_options(net, pairs, per_pair)
     O = len(opt)
     delta = net.classes["data_intensity_tb_per_mwh"].loc[opt["class"]].to_numpy()
@@ -140,28 +184,18 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
     t_of = np.repeat(np.arange(T), O)
     o_of = np.tile(np.arange(O), T)
 
-    # -- variables ---------------------------------------------------------------------
-    x = b.add_variables("x", _period_major(np.arange(O), periods, ["option"]),
-                        cost=scale[t_of] * (delta * opt["cost_per_tb"].to_numpy())[o_of])
+    # -- variables (costs and bounds are filled in by data_vectors) ----------------------
+    x = b.add_variables("x", _period_major(np.arange(O), periods, ["option"]), cost=0.0)
     if allow:
-        u = b.add_variables("u", pd.DataFrame({
-            "origin": np.tile(pairs["node"].to_numpy(dtype=object), T),
-            "class": np.tile(pairs["class"].to_numpy(dtype=object), T),
-            "period": np.repeat(periods.to_numpy(dtype=object), P)}),
-            cost=np.repeat(scale, P) * s.value_of_lost_load)
+        u = b.add_variables("u", _pair_labels(pairs, periods), cost=0.0)
     src = net.sources
     J = len(src)
-    avail = net.availability_matrix.loc[src.index, periods].to_numpy().T  # T x J
-    cap = src["capacity_mw"].to_numpy()
-    g_upper = np.where(avail > 0, cap[None, :] * avail, 0.0).ravel()
-    unit = src["marginal_cost"].to_numpy() + s.carbon_price * src["emissions"].to_numpy()
     g = b.add_variables("g", _period_major(src.index.to_numpy(), periods, ["source"]),
-                        cost=np.repeat(scale, J) * np.tile(unit, T), upper=g_upper)
+                        cost=0.0)
     arcs = net.power_arcs
     A_ = len(arcs)
     f = b.add_variables("f", _period_major(arcs.index.to_numpy(), periods, ["arc"]),
-                        cost=np.repeat(scale, A_) * np.tile(arcs["tariff"].to_numpy(), T),
-                        upper=np.tile(arcs["capacity_mw"].to_numpy(), T))
+                        cost=0.0)
 
     # -- demand: sum_o x + u = D ---------------------------------------------------------
     pair_of = opt["pair"].to_numpy()
@@ -171,25 +205,19 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
         rows.append(np.arange(P * T))
         cols.append(u.start + np.arange(P * T))
     r, c = np.concatenate(rows), np.concatenate(cols)
-    b.add_constraints("demand", pd.DataFrame({
-        "origin": np.tile(pairs["node"].to_numpy(dtype=object), T),
-        "class": np.tile(pairs["class"].to_numpy(dtype=object), T),
-        "period": np.repeat(periods.to_numpy(dtype=object), P)}),
-        r, c, np.ones(len(r)), demand.ravel(), demand.ravel())
+    b.add_constraints("demand", _pair_labels(pairs, periods), r, c, np.ones(len(r)), 0, 0)
 
     # -- site capacity: sum_o x <= C -----------------------------------------------------
     finite = net.sites.index[np.isfinite(net.sites["it_capacity_mw"].to_numpy())]
     S = len(finite)
     s_idx = pd.Series(np.arange(S), index=finite).reindex(opt["site"]).to_numpy()
-    has = ~np.isnan(s_idx)
-    sel = np.tile(has, T)
+    sel = np.tile(~np.isnan(s_idx), T)
     site_labels = _period_major(finite.to_numpy(), periods, ["site"])
     r = t_of[sel] * S + np.tile(np.nan_to_num(s_idx).astype(np.int64), T)[sel]
     c = x.start + np.flatnonzero(sel)
-    r, c, v = _with_shortfall(b, relax, "site_shortfall", site_labels, scale, r, c,
+    r, c, v = _with_shortfall(b, relax, "site_shortfall", site_labels, r, c,
                               np.ones(len(r)), -1.0)
-    b.add_constraints("site_capacity", site_labels, r, c, v, -np.inf,
-                      np.tile(net.sites.loc[finite, "it_capacity_mw"].to_numpy(), T))
+    b.add_constraints("site_capacity", site_labels, r, c, v, -np.inf, 0)
 
     # -- bandwidth per link and direction: sum beta_k x <= B -----------------------------
     n_links = opt["links"].map(len).to_numpy()
@@ -199,25 +227,24 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
     flat_dir = np.concatenate([np.asarray(v, dtype=np.int64) for v in opt["directions"]]
                               + [np.zeros(0, dtype=np.int64)])
     bw = net.link_data["bandwidth_gbps"]
-    limited = np.isfinite(bw.reindex(flat_link).to_numpy()) if len(flat_link) else np.zeros(0, bool)
+    limited = (np.isfinite(bw.reindex(flat_link).to_numpy()) if len(flat_link)
+               else np.zeros(0, bool))
     used = pd.DataFrame({"link": flat_link[limited], "direction": flat_dir[limited]})
     keys = used.drop_duplicates().sort_values(["link", "direction"]).reset_index(drop=True)
     L = len(keys)
     li = (pd.MultiIndex.from_frame(keys).get_indexer(pd.MultiIndex.from_frame(used))
           if L else np.zeros(0, dtype=np.int64))
     lo = flat_o[limited]
-    beta = (delta / TB_PER_GBPS_HOUR)[lo]
     n_used = len(lo)
     bw_labels = pd.DataFrame({
         "link": np.tile(keys["link"].to_numpy(dtype=object), T),
         "direction": np.tile(keys["direction"].to_numpy(), T),
         "period": np.repeat(periods.to_numpy(dtype=object), L)})
-    r, c, v = _with_shortfall(b, relax, "bandwidth_shortfall", bw_labels, scale,
+    r, c, v = _with_shortfall(b, relax, "bandwidth_shortfall", bw_labels,
                               np.repeat(np.arange(T), n_used) * L + np.tile(li, T),
                               x.start + np.repeat(np.arange(T), n_used) * O + np.tile(lo, T),
-                              np.tile(beta, T), -1.0)
-    b.add_constraints("bandwidth", bw_labels, r, c, v, -np.inf,
-                      np.tile(bw.loc[keys["link"]].to_numpy(), T))
+                              np.tile((delta / TB_PER_GBPS_HOUR)[lo], T), -1.0)
+    b.add_constraints("bandwidth", bw_labels, r, c, v, -np.inf, 0)
 
     # -- power balance: g + eta f_in - f_out - PUE x = 0 ---------------------------------
     nodes = pd.Index(pd.unique(np.concatenate([
@@ -235,13 +262,110 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
                         f.start + np.arange(A_ * T), f.start + np.arange(A_ * T)])
     v = np.concatenate([-pue[o_of], np.ones(J * T), -np.ones(A_ * T), np.tile(eta, T)])
     node_labels = _period_major(nodes.to_numpy(), periods, ["node"])
-    r, c, v = _with_shortfall(b, relax, "power_shortfall", node_labels, scale, r, c, v, 1.0)
+    r, c, v = _with_shortfall(b, relax, "power_shortfall", node_labels, r, c, v, 1.0)
     b.add_constraints("balance", node_labels, r, c, v, 0.0, 0.0)
 
-    lp = b.build(objective_scale=hours, name=s.name)
-    if relax:  # phase one: only the shortfalls cost anything
-        for name in ("x", "g", "f"):
-            lp.c[lp.variables[name].start:lp.variables[name].stop] = 0.0
-    option_links = pd.DataFrame({"option": flat_o, "link": flat_link, "direction": flat_dir})
-    return Formulation(lp, opt, pairs.rename(columns={"node": "origin"}), demand,
-                       net.periods["weight_h"], allow, option_links)
+    lp = b.build(objective_scale=float(net.periods["weight_h"].sum()), name=s.name)
+    form = Formulation(lp, opt, pairs.rename(columns={"node": "origin"}),
+                       np.zeros((T, P)), net.periods["weight_h"], allow,
+                       pd.DataFrame({"option": flat_o, "link": flat_link,
+                                     "direction": flat_dir}),
+                       finite, keys, relax, _structure(net, per_pair, allow, relax))
+    vec = data_vectors(net, form)
+    lp.c, lp.col_lower, lp.col_upper, lp.row_lower, lp.row_upper = vec
+    form.demand = lp.constraints["demand"].take(vec.row_lower).reshape(T, P)
+    form.options["cost_per_tb"] = _route_costs(net, form)
+    return form
+
+
+def _route_costs(net: Network, f: Formulation) -> np.ndarray:
+    ol = f.option_links
+    cost = net.link_data["cost_per_tb"].reindex(ol["link"]).to_numpy()
+    return np.bincount(ol["option"].to_numpy(dtype=np.int64), weights=cost,
+                       minlength=len(f.options))
+
+
+def data_vectors(net: Network, f: Formulation) -> Vectors | None:
+    """Costs and bounds of ``f``'s LP for the data of ``net``.
+
+    Returns ``None`` when ``net`` differs from the network ``f`` was built from in
+    anything the matrix depends on (then formulate anew): ids, topology, latencies,
+    SLAs, data intensities, PUEs, efficiencies, which capacities are finite, or which
+    demand is positive. Prices, finite capacities and bandwidths, availability, demand
+    levels, tariffs, carbon price and the value of lost load may all differ.
+    """
+    if _structure(net, *f.structure[:3]) != f.structure:
+        return None
+    s = net.settings
+    lp = f.lp
+    periods = net.periods.index
+    w = net.periods["weight_h"].to_numpy(dtype=float)
+    scale = w / float(w.sum())  # cost of one MW in each period, per mean hour
+    T, O, P = len(periods), len(f.options), len(f.pairs)
+    c = np.zeros(lp.A.shape[1])
+    col_lo = np.zeros(lp.A.shape[1])
+    col_hi = np.full(lp.A.shape[1], np.inf)
+
+    def put(block, cost=None, upper=None):
+        blk = lp.variables[block]
+        if cost is not None:
+            c[blk.start:blk.stop] = cost
+        if upper is not None:
+            col_hi[blk.start:blk.stop] = upper
+
+    delta = net.classes["data_intensity_tb_per_mwh"].loc[f.options["class"]].to_numpy()
+    put("x", cost=np.repeat(scale, O) * np.tile(delta * _route_costs(net, f), T))
+    if "u" in lp.variables:
+        put("u", cost=np.repeat(scale, P) * s.value_of_lost_load)
+    src = net.sources
+    avail = net.availability_matrix.loc[src.index, periods].to_numpy().T  # T x J
+    cap = src["capacity_mw"].to_numpy()
+    unit = src["marginal_cost"].to_numpy() + s.carbon_price * src["emissions"].to_numpy()
+    put("g", cost=np.repeat(scale, len(src)) * np.tile(unit, T),
+        upper=np.where(avail > 0, cap[None, :] * avail, 0.0).ravel())
+    arcs = net.power_arcs
+    put("f", cost=np.repeat(scale, len(arcs)) * np.tile(arcs["tariff"].to_numpy(), T),
+        upper=np.tile(arcs["capacity_mw"].to_numpy(), T))
+    if f.relax:  # phase one: only shortfalls (and unserved demand) cost anything
+        c[:] = 0.0
+        for name in ("site_shortfall", "bandwidth_shortfall", "power_shortfall"):
+            blk = lp.variables[name]
+            c[blk.start:blk.stop] = np.repeat(scale, blk.size // T if T else 0)
+        if "u" in lp.variables:
+            put("u", cost=np.repeat(scale, P) * s.value_of_lost_load)
+
+    row_lo = np.zeros(lp.A.shape[0])
+    row_hi = np.zeros(lp.A.shape[0])
+    dem = net.demand_by_period
+    val = pd.Series(dem["mw_it"].to_numpy(),
+                    index=pd.MultiIndex.from_frame(dem[["node", "class", "period"]]))
+    lab = lp.constraints["demand"].labels
+    d = val.reindex(pd.MultiIndex.from_frame(lab[["origin", "class", "period"]])).fillna(0.0)
+    blk = lp.constraints["demand"]
+    row_lo[blk.start:blk.stop] = row_hi[blk.start:blk.stop] = d.to_numpy()
+    blk = lp.constraints["site_capacity"]
+    row_lo[blk.start:blk.stop] = -np.inf
+    row_hi[blk.start:blk.stop] = np.tile(
+        net.sites.loc[f.site_rows, "it_capacity_mw"].to_numpy(), T)
+    blk = lp.constraints["bandwidth"]
+    row_lo[blk.start:blk.stop] = -np.inf
+    row_hi[blk.start:blk.stop] = np.tile(
+        net.link_data["bandwidth_gbps"].reindex(f.bandwidth_keys["link"]).to_numpy(), T)
+    return Vectors(c, col_lo, col_hi, row_lo, row_hi)
+
+
+def refill(net: Network, f: Formulation) -> Formulation | None:
+    """``f`` with the costs, bounds, weights and demand of ``net``, sharing its matrix.
+
+    Returns ``None`` if the structure differs (see `data_vectors`): formulate anew.
+    """
+    vec = data_vectors(net, f)
+    if vec is None:
+        return None
+    lp = replace(f.lp, c=vec.c, col_lower=vec.col_lower, col_upper=vec.col_upper,
+                 row_lower=vec.row_lower, row_upper=vec.row_upper,
+                 objective_scale=float(net.periods["weight_h"].sum()))
+    T, P = f.demand.shape
+    options = f.options.assign(cost_per_tb=_route_costs(net, f))
+    return replace(f, lp=lp, options=options, weights=net.periods["weight_h"],
+                   demand=lp.constraints["demand"].take(vec.row_lower).reshape(T, P))

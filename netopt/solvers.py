@@ -19,7 +19,8 @@ import numpy as np
 from .errors import SolverError
 from .lp import LinearProgram
 
-__all__ = ["Status", "SolverOutput", "solve_lp", "available_solvers", "write_lp"]
+__all__ = ["Status", "SolverOutput", "HighsModel", "solve_lp", "available_solvers",
+           "write_lp"]
 
 
 class Status(str, Enum):
@@ -140,43 +141,87 @@ def _highs_model(lp: LinearProgram):
     return h
 
 
-def _solve_highs(lp: LinearProgram, time_limit, options) -> SolverOutput:
-    import highspy
-    S = highspy.HighsModelStatus
-    t0 = time.perf_counter()
-    h = _highs_model(lp)
-    if time_limit is not None:
-        h.setOptionValue("time_limit", float(time_limit))
-    for k, v in options.items():
-        h.setOptionValue(k, v)
-    h.run()
-    status = h.getModelStatus()
-    if status == S.kUnboundedOrInfeasible:
-        # Presolve could not tell which; the simplex without presolve can.
-        h.setOptionValue("presolve", "off")
+class HighsModel:
+    """An LP held in one HiGHS instance, re-solved after its costs and bounds change.
+
+    HiGHS keeps the last basis, so a re-solve after a change of costs or bounds starts
+    from it (a warm start): sweeps, counterfactuals and frontiers reuse the assembled
+    model instead of rebuilding it.
+
+    Parameters
+    ----------
+    lp : LinearProgram
+    options : dict, optional
+        HiGHS options.
+    """
+
+    def __init__(self, lp: LinearProgram, options: dict | None = None):
+        self.lp = lp
+        self.h = _highs_model(lp)
+        self._options = dict(options or {})
+        for k, v in self._options.items():
+            self.h.setOptionValue(k, v)
+        self._vec = [lp.c.copy(), lp.col_lower.copy(), lp.col_upper.copy(),
+                     lp.row_lower.copy(), lp.row_upper.copy()]
+
+    def update(self, c=None, col_lower=None, col_upper=None, row_lower=None,
+               row_upper=None) -> None:
+        """Change costs and bounds (only the entries that differ are sent)."""
+        new = [c, col_lower, col_upper, row_lower, row_upper]
+        old = self._vec
+        new = [o if n is None else np.asarray(n, dtype=float) for n, o in zip(new, old)]
+        i = np.flatnonzero(new[0] != old[0]).astype(np.int32)
+        if i.size:
+            self.h.changeColsCost(i.size, i, new[0][i])
+        i = np.flatnonzero((new[1] != old[1]) | (new[2] != old[2])).astype(np.int32)
+        if i.size:
+            self.h.changeColsBounds(i.size, i, new[1][i], new[2][i])
+        i = np.flatnonzero((new[3] != old[3]) | (new[4] != old[4])).astype(np.int32)
+        if i.size:
+            self.h.changeRowsBounds(i.size, i, new[3][i], new[4][i])
+        self._vec = [v.copy() for v in new]
+
+    def solve(self, time_limit: float | None = None) -> SolverOutput:
+        """Run HiGHS from the current basis and read the outcome."""
+        import highspy
+        S = highspy.HighsModelStatus
+        h = self.h
+        t0 = time.perf_counter()
+        h.setOptionValue("time_limit", float("inf") if time_limit is None
+                         else float(time_limit))
         h.run()
         status = h.getModelStatus()
-    text = h.modelStatusToString(status)
-    mapping = {S.kOptimal: Status.OPTIMAL, S.kInfeasible: Status.INFEASIBLE,
-               S.kUnbounded: Status.UNBOUNDED, S.kTimeLimit: Status.TIME_LIMIT,
-               S.kIterationLimit: Status.ITERATION_LIMIT}
-    st = mapping.get(status, Status.ERROR)
-    if status == S.kUnboundedOrInfeasible:
-        st = Status.INFEASIBLE
-    if status == S.kModelEmpty:  # no variables at all: trivially optimal at zero
-        st = Status.OPTIMAL
-    out = SolverOutput(st, f"HiGHS: {text}", "highs", time.perf_counter() - t0)
-    feasible = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
-    if st in (Status.TIME_LIMIT, Status.ITERATION_LIMIT) and feasible:
-        out.partial_x = np.asarray(h.getSolution().col_value, dtype=float)
-        out.partial_objective = float(lp.c @ out.partial_x)
-    if st is Status.OPTIMAL:
-        sol = h.getSolution()
-        out.x = np.asarray(sol.col_value, dtype=float)
-        out.row_dual = np.asarray(sol.row_dual, dtype=float)
-        out.col_dual = np.asarray(sol.col_dual, dtype=float)
-        out.objective = float(lp.c @ out.x) if lp.c.size else 0.0
-    return out
+        if status == S.kUnboundedOrInfeasible:
+            # Presolve could not tell which; the simplex without presolve can.
+            h.setOptionValue("presolve", "off")
+            h.clearSolver()
+            h.run()
+            status = h.getModelStatus()
+            h.setOptionValue("presolve", self._options.get("presolve", "choose"))
+        text = h.modelStatusToString(status)
+        mapping = {S.kOptimal: Status.OPTIMAL, S.kInfeasible: Status.INFEASIBLE,
+                   S.kUnbounded: Status.UNBOUNDED, S.kTimeLimit: Status.TIME_LIMIT,
+                   S.kIterationLimit: Status.ITERATION_LIMIT,
+                   S.kUnboundedOrInfeasible: Status.INFEASIBLE,
+                   S.kModelEmpty: Status.OPTIMAL}  # no variables: optimal at zero
+        st = mapping.get(status, Status.ERROR)
+        out = SolverOutput(st, f"HiGHS: {text}", "highs", time.perf_counter() - t0)
+        c = self._vec[0]
+        feasible = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
+        if st in (Status.TIME_LIMIT, Status.ITERATION_LIMIT) and feasible:
+            out.partial_x = np.asarray(h.getSolution().col_value, dtype=float)
+            out.partial_objective = float(c @ out.partial_x)
+        if st is Status.OPTIMAL:
+            sol = h.getSolution()
+            out.x = np.asarray(sol.col_value, dtype=float)
+            out.row_dual = np.asarray(sol.row_dual, dtype=float)
+            out.col_dual = np.asarray(sol.col_dual, dtype=float)
+            out.objective = float(c @ out.x) if c.size else 0.0
+        return out
+
+
+def _solve_highs(lp: LinearProgram, time_limit, options) -> SolverOutput:
+    return HighsModel(lp, options).solve(time_limit)
 
 
 # -- PuLP -------------------------------------------------------------------------------

@@ -1,0 +1,259 @@
+"""Move data or move power: counterfactual solves and the break-even table.
+
+`compare` solves one assembled model three ways — the joint optimum, *move power only*
+(work runs in its origin's zone; power lines may carry power) and *move data only*
+(power lines carry nothing) — by changing bounds of one HiGHS instance. `breakeven_table`
+states the trade-off of DESIGN.md section 2 for every origin, site and class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from .formulation import Formulation, formulate
+from .network import Network
+from .report import human
+from .results import Result
+from .solvers import HighsModel
+from .sweep import result_metrics
+
+__all__ = ["compare", "Comparison", "breakeven_table", "zones"]
+
+SCENARIOS = ("joint", "move_power_only", "move_data_only")
+
+
+def zones(network: Network) -> pd.Series:
+    """Each node's zone (the ``zone`` column; a node without one is its own zone)."""
+    z = network.nodes["zone"]
+    return z.where(z != "", pd.Series(network.nodes.index, index=network.nodes.index))
+
+
+@dataclass
+class Comparison:
+    """The three solves side by side.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per scenario (joint, move_power_only, move_data_only): total cost and
+        parts, energy drawn, transmission losses, emissions, data moved, unserved MWh,
+        ``west_share:<class>``, and ``saving_by_joint`` (this scenario's cost less the
+        joint optimum's, >= 0).
+    results : dict
+        Scenario -> `Result`.
+    unserved : DataFrame
+        Demand a counterfactual could not serve (priced at the value of lost load), with
+        the reason.
+    """
+
+    table: pd.DataFrame
+    results: dict[str, Result]
+    unserved: pd.DataFrame
+
+    def __str__(self) -> str:
+        t = self.table.set_index("scenario")
+        cur = next(iter(self.results.values())).network.settings.currency
+        lines = [f"{'':28s}" + "".join(f"{s:>17s}" for s in t.index)]
+        rows = [("total cost", "total", cur), ("  moving data", "data_transport", cur),
+                ("  electricity", "electricity", cur), ("  carbon", "carbon", cur),
+                ("  line tariffs", "transmission", cur), ("  unserved", "unserved", cur),
+                ("energy drawn", "energy_drawn_mwh", "MWh"),
+                ("transmission losses", "transmission_losses_mwh", "MWh"),
+                ("emissions", "emissions_t", "t"), ("data moved", "data_moved_tb", "TB"),
+                ("saving by joint plan", "saving_by_joint", cur)]
+        for label, col, unit in rows:
+            lines.append(f"{label:28s}" + "".join(f"{human(v, unit):>17s}" for v in t[col]))
+        for col in [c for c in t.columns if c.startswith("west_share:")]:
+            lines.append(f"{'west share ' + col.split(':', 1)[1]:28s}"[:28] + "".join(
+                f"{v:>17.0%}" if v == v else f"{'-':>17s}" for v in t[col]))
+        if len(self.unserved):
+            lines += ["", "Unserved demand in the counterfactuals:"]
+            for _, r in self.unserved.iterrows():
+                lines.append(f"  {r['scenario']}: {r['class']}@{r['origin']} "
+                             f"{human(r['mwh_it'], 'MWh')}: {r['reason']}"[:80])
+        return "\n".join(lines)
+
+
+def compare(network: Network, *, routes_per_pair: int | None = None) -> Comparison:
+    """Solve the joint optimum and the two counterfactuals of DESIGN.md section 2.
+
+    Always in elastic mode, so a counterfactual that cannot serve some demand is priced
+    at the value of lost load instead of failing; `Comparison.unserved` says which
+    demand and why.
+
+    Examples
+    --------
+    >>> import netopt
+    >>> c = compare(netopt.load("toy"))
+    >>> bool((c.table["saving_by_joint"] >= -1e-6).all())
+    True
+    """
+    f = formulate(network, allow_unserved=True, routes_per_pair=routes_per_pair)
+    lp = f.lp
+    model = HighsModel(lp)
+    z = zones(network)
+    opt = f.options
+    away = (z.loc[opt["origin"]].to_numpy() != z.loc[opt["node"]].to_numpy())
+    xb, fb = lp.variables["x"], lp.variables["f"]
+    T = len(network.periods)
+    uppers = {"joint": lp.col_upper}
+    up = lp.col_upper.copy()
+    up[xb.start:xb.stop] = np.where(np.tile(away, T), 0.0, up[xb.start:xb.stop])
+    uppers["move_power_only"] = up
+    up = lp.col_upper.copy()
+    up[fb.start:fb.stop] = 0.0
+    uppers["move_data_only"] = up
+
+    results, rows, unserved = {}, [], []
+    for name in SCENARIOS:
+        model.update(col_upper=uppers[name])
+        fs = replace(f, lp=replace(lp, col_upper=uppers[name]))
+        r = Result(network, fs, model.solve())
+        results[name] = r
+        row = {"scenario": name, **result_metrics(r)}
+        if r.ok:
+            row["total"] = r.objective
+            row["energy_drawn_mwh"] = r.totals()["energy_drawn_mwh"]
+            unserved += _unserved(name, r, fs, away)
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    table["saving_by_joint"] = table["total"] - table.loc[0, "total"]
+    lead = ["scenario", "status", "total", "data_transport", "electricity", "carbon",
+            "transmission", "unserved", "energy_drawn_mwh", "transmission_losses_mwh",
+            "emissions_t", "data_moved_tb", "power_sent_mwh", "unserved_mwh"]
+    rest = [c for c in table.columns if c not in lead]
+    return Comparison(table[[c for c in lead if c in table] + rest], results,
+                      pd.DataFrame(unserved, columns=["scenario", "origin", "class",
+                                                      "mwh_it", "reason"]))
+
+
+def _unserved(name: str, r: Result, f: Formulation, away: np.ndarray) -> list[dict]:
+    out = []
+    un = r.unserved.groupby(["origin", "class"])["mwh_it"].sum()
+    opt = f.options
+    for (o, k), mwh in un.items():
+        mine = opt[(opt["origin"] == o) & (opt["class"] == k)]
+        allowed = mine if name != "move_power_only" else mine[~away[mine.index]]
+        if allowed.empty:
+            why = "no site in its zone within its latency limit"
+        elif name == "move_data_only":
+            why = "sites in reach lack capacity or local power"
+        else:
+            why = "sites in its zone lack capacity or power"
+        out.append({"scenario": name, "origin": o, "class": k, "mwh_it": mwh,
+                    "reason": why})
+    return out
+
+
+def _local_price(network: Network) -> pd.Series:
+    """Cheapest energy (marginal cost + carbon) of a source at each node."""
+    s = network.sources
+    unit = s["marginal_cost"] + network.settings.carbon_price * s["emissions"]
+    live = s["capacity_mw"] > 0
+    return unit[live].groupby(s.loc[live, "node"]).min()
+
+
+def _delivered(network: Network, origin_prices: pd.Series) -> pd.Series:
+    """Least price of power at every node, from given prices at some nodes, over the
+    power arcs: along an arc a price p becomes (p + tariff) / efficiency."""
+    price = pd.Series(np.inf, index=network.nodes.index)
+    price.loc[origin_prices.index] = origin_prices.to_numpy()
+    arcs = network.power_arcs[network.power_arcs["capacity_mw"] > 0]
+    frm, to = arcs["from"].to_numpy(), arcs["to"].to_numpy()
+    tariff, eta = arcs["tariff"].to_numpy(), arcs["efficiency"].to_numpy()
+    for _ in range(len(price)):  # Bellman-Ford: a price only improves along a path
+        cand = (price.loc[frm].to_numpy() + tariff) / eta
+        better = pd.Series(cand).groupby(to).min()
+        new = np.minimum(price.loc[better.index].to_numpy(), better.to_numpy())
+        if np.array_equal(new, price.loc[better.index].to_numpy()):
+            break
+        price.loc[better.index] = new
+    return price
+
+
+def breakeven_table(network: Network, *, routes_per_pair: int | None = None) -> pd.DataFrame:
+    """For each origin, remote site and class: move the data or move the power?
+
+    The origin's *home* sites are those in its zone (see `zones`); *remote* sites are
+    the others it can reach within the class's latency limit. Per MWh of IT work:
+
+    - move data: ``delta x c_s + PUE_s x p_s`` — the cheapest route to remote site s,
+      and ``p_s`` the cheapest energy at s's node;
+    - move power: ``delta x c_h + PUE_h x q_h`` at the best home site h, ``q_h`` the
+      price of s's energy delivered to h's node over the power lines (each line adds its
+      tariff and divides by its efficiency), ``c_h`` the short route to h;
+    - local power: the same home site on its own cheapest energy.
+
+    The break-even data intensity is ``delta* = (PUE_h q_h - PUE_s p_s) / (c_s - c_h)``;
+    below it, data should move (DESIGN.md section 2). Capacities are ignored: this is
+    the marginal trade-off, which the LP then weighs against capacity.
+
+    Returns
+    -------
+    DataFrame
+        origin, class, site, home_site, route, latency_ms, cost_per_tb, site_price,
+        cost_move_data, cost_move_power (NaN where no line brings s's power home),
+        cost_local_power, delta_star, winner (``data``, ``power`` or ``local``).
+
+    Examples
+    --------
+    >>> import netopt
+    >>> t = breakeven_table(netopt.load("toy"))
+    >>> t[["class", "winner"]].to_dict("records")
+    [{'class': 'ai', 'winner': 'data'}, {'class': 'archive', 'winner': 'power'}]
+    >>> round(float(t["delta_star"].iloc[0]), 3)
+    4.179
+    """
+    f = formulate(network, allow_unserved=True, routes_per_pair=routes_per_pair)
+    z = zones(network)
+    opt = f.options.sort_values("cost_per_tb").drop_duplicates(["origin", "class", "site"])
+    opt = opt.assign(home=z.loc[opt["origin"]].to_numpy() == z.loc[opt["node"]].to_numpy())
+    local = _local_price(network)
+    pue = network.sites["pue"]
+    delta = network.classes["data_intensity_tb_per_mwh"]
+    delivered: dict[str, pd.Series] = {}
+    rows = []
+    for (origin, k), group in opt.groupby(["origin", "class"], sort=True):
+        home, remote = group[group["home"]], group[~group["home"]]
+        d = delta.loc[k]
+        own = [d * h.cost_per_tb + pue[h.site] * local.get(h.node, np.inf)
+               for h in home.itertuples()]
+        cost_local = min(own, default=np.inf)
+        for s in remote.itertuples():
+            p_s = local.get(s.node, np.inf)
+            if s.node not in delivered:
+                delivered[s.node] = (_delivered(network, local.loc[[s.node]])
+                                     if s.node in local.index else
+                                     pd.Series(np.inf, index=network.nodes.index))
+            q = delivered[s.node]
+            best = None  # home site with the cheapest delivered power
+            for h in home.itertuples():
+                v = pue[h.site] * q.loc[h.node]
+                if np.isfinite(v) and (best is None or v < best[0]):
+                    best = (v, h)
+            move_data = d * s.cost_per_tb + pue[s.site] * p_s
+            if best is not None:
+                v, h = best
+                move_power = d * h.cost_per_tb + v
+                gap = s.cost_per_tb - h.cost_per_tb
+                star = (v - pue[s.site] * p_s) / gap if gap > 0 else np.nan
+                home_site = h.site
+            else:
+                move_power, star, home_site = np.nan, np.nan, ""
+            choices = {"data": move_data, "power": move_power, "local": cost_local}
+            choices = {c: v for c, v in choices.items() if np.isfinite(v)}
+            rows.append({"origin": origin, "class": k, "site": s.site, "home_site": home_site,
+                         "route": ">".join(s.path), "latency_ms": s.latency_ms,
+                         "cost_per_tb": s.cost_per_tb, "site_price": p_s,
+                         "cost_move_data": move_data, "cost_move_power": move_power,
+                         "cost_local_power": cost_local if np.isfinite(cost_local) else np.nan,
+                         "delta_star": star,
+                         "winner": min(choices, key=choices.get) if choices else ""})
+    cols = ["origin", "class", "site", "home_site", "route", "latency_ms", "cost_per_tb",
+            "site_price", "cost_move_data", "cost_move_power", "cost_local_power",
+            "delta_star", "winner"]
+    return (pd.DataFrame(rows, columns=cols)
+            .sort_values(["origin", "class", "cost_move_data"], ignore_index=True))

@@ -1,0 +1,408 @@
+"""Parameter sweeps and break-even search, reusing the assembled model between solves.
+
+Scenarios run on local processes by default, or on a Dask cluster given a scheduler
+address or a ``distributed.Client``. Each worker keeps the base network's formulation and
+HiGHS instance, so a scenario that changes only costs, bounds or demand levels refills
+vectors and re-solves from the last basis (a warm start) instead of rebuilding.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import multiprocessing
+import os
+import re
+import sys
+import time
+import traceback
+import uuid
+from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import NetoptError
+from .formulation import formulate, refill
+from .network import Network
+from .optimize import solve
+from .results import Result
+from .scenarios import ScenarioError, apply, parse_address
+from .solvers import HighsModel
+
+__all__ = ["ScenarioRunner", "result_metrics", "sweep", "breakeven", "BreakEven", "grid"]
+
+Metric = Callable[[Result], float]
+
+
+def result_metrics(result: Result) -> dict[str, Any]:
+    """The numbers a sweep records for one solve.
+
+    status, objective, the cost parts, emissions_t, unserved_mwh, data_moved_tb,
+    power_sent_mwh, transmission_losses_mwh, and ``west_share:<class>`` (share of each
+    class's demand served at sites whose node has region ``west``).
+    """
+    row: dict[str, Any] = {"status": str(result.status), "objective": result.objective}
+    if not result.ok:
+        return row
+    row.update({k: float(v) for k, v in result.costs.items() if k != "total"})
+    t = result.totals()
+    for k in ("emissions_t", "unserved_mwh", "data_moved_tb", "power_sent_mwh",
+              "transmission_losses_mwh"):
+        row[k] = t[k]
+    bc = result.by_class()
+    total = bc.drop(columns=[c for c in bc.columns if c == "moved"]).sum(axis=1)
+    west = bc["west"] if "west" in bc else pd.Series(0.0, index=bc.index)
+    for k in bc.index:
+        row[f"west_share:{k}"] = float(west[k] / total[k]) if total[k] > 0 else np.nan
+    return row
+
+
+class ScenarioRunner:
+    """Solves scenarios of one base network, reusing its model where it can.
+
+    Parameters
+    ----------
+    network : Network
+        The base network.
+    solver : str
+        ``highs`` reuses one HiGHS instance (warm start); other solvers rebuild.
+    reuse : bool
+        False solves every scenario from scratch (for comparison).
+    time_limit : float, optional
+    """
+
+    def __init__(self, network: Network, solver: str = "highs", reuse: bool = True,
+                 time_limit: float | None = None):
+        self.network = network
+        self.solver = solver
+        self.reuse = reuse and solver.lower() == "highs"
+        self.time_limit = time_limit
+        self._base = None  # (Formulation, HighsModel), built on first use
+        self.rebuilt = 0   # scenarios that could not reuse the model
+
+    def run(self, assignments: Mapping[str, Any]) -> Result:
+        """Solve the base network with ``assignments`` applied."""
+        net = apply(self.network, assignments) if assignments else self.network
+        if self.reuse:
+            if self._base is None:
+                f0 = formulate(self.network)
+                self._base = (f0, HighsModel(f0.lp))
+            f0, model = self._base
+            f = refill(net, f0)
+            if f is not None:
+                model.update(f.lp.c, f.lp.col_lower, f.lp.col_upper, f.lp.row_lower,
+                             f.lp.row_upper)
+                return Result(net, f, model.solve(self.time_limit))
+            self.rebuilt += 1
+        return solve(net, self.solver, time_limit=self.time_limit)
+
+
+def _row(runner: ScenarioRunner, index: int, assignments: dict, metrics) -> dict:
+    t0 = time.perf_counter()
+    row: dict[str, Any] = {"scenario": index, **assignments}
+    try:
+        result = runner.run(assignments)
+        row.update(result_metrics(result))
+        for name, fn in (metrics or {}).items():
+            row[name] = float(fn(result)) if result.ok else np.nan
+        row["error"] = ""
+    except Exception as exc:  # noqa: BLE001 - a failed scenario never stops the others
+        row.update({"status": "error", "objective": np.nan,
+                    "error": f"{type(exc).__name__}: {exc}".strip()})
+        if not isinstance(exc, NetoptError):
+            row["error"] += " | " + traceback.format_exc(limit=3).replace("\n", " ")
+    row["seconds"] = time.perf_counter() - t0
+    return row
+
+
+# -- workers: one runner per base network per process, kept between tasks ------------------
+_RUNNERS: "OrderedDict[str, ScenarioRunner]" = OrderedDict()
+_SETUP: dict[str, tuple] = {}
+
+
+def _runner(token: str, network: Network | None, solver, reuse, time_limit) -> ScenarioRunner:
+    if token not in _RUNNERS:
+        if network is None:
+            network, solver, reuse, time_limit = _SETUP[token]
+        _RUNNERS[token] = ScenarioRunner(network, solver, reuse, time_limit)
+        while len(_RUNNERS) > 4:
+            _RUNNERS.popitem(last=False)
+    return _RUNNERS[token]
+
+
+def _init_process(token, network, solver, reuse, time_limit, metrics):
+    _SETUP[token] = (network, solver, reuse, time_limit)
+    _SETUP[token + ":metrics"] = metrics
+
+
+def _process_task(token: str, index: int, assignments: dict) -> dict:
+    runner = _runner(token, None, None, None, None)
+    return _row(runner, index, assignments, _SETUP[token + ":metrics"])
+
+
+def _dask_task(token, network, solver, reuse, time_limit, metrics, index, assignments):
+    return _row(_runner(token, network, solver, reuse, time_limit), index, assignments,
+                metrics)
+
+
+def grid(parameters: Mapping[str, Sequence[Any]]) -> list[dict[str, Any]]:
+    """Every combination of the values of ``parameters`` (address -> values)."""
+    keys = list(parameters)
+    for k in keys:
+        parse_address(k)
+    return [dict(zip(keys, combo)) for combo in itertools.product(*parameters.values())]
+
+
+def _key(assignments: Mapping[str, Any]) -> str:
+    return json.dumps({str(k): v for k, v in sorted(assignments.items())}, sort_keys=True)
+
+
+def sweep(network: Network, parameters: Mapping[str, Sequence[Any]] | None = None, *,
+          scenarios: Iterable[Mapping[str, Any]] | None = None,
+          metrics: Mapping[str, Metric] | None = None, solver: str = "highs",
+          processes: int | None = None, scheduler: Any = None,
+          out: str | Path | None = None, progress: bool = True, reuse: bool = True,
+          time_limit: float | None = None) -> pd.DataFrame:
+    """Solve a network under many scenarios.
+
+    Parameters
+    ----------
+    network : Network
+    parameters : mapping, optional
+        Address -> values; every combination is a scenario (a full grid). Addresses as
+        in `netopt.scenarios`: ``"sources.marginal_cost[grid_yrd]"``,
+        ``"settings.carbon_price"``; values are numbers or ``"*factor"``.
+    scenarios : iterable of mappings, optional
+        An explicit list of scenarios (address -> value) instead of, or after, the grid.
+    metrics : mapping, optional
+        Name -> function of a `Result` returning a number, recorded for each scenario.
+    solver : str
+        ``highs`` (default) reuses one model per worker with warm starts.
+    processes : int, optional
+        Local worker processes (default: CPU count; 1 runs in this process).
+    scheduler : str or distributed.Client, optional
+        A Dask scheduler address (``tcp://host:port``) or client: run there instead.
+    out : path, optional
+        A JSON-lines file: each finished scenario is appended at once, so an interrupted
+        sweep loses none; a rerun skips scenarios already in the file.
+    progress : bool
+        Show a progress bar (tqdm) on stderr.
+    reuse : bool
+        Reuse the assembled model (default); false solves each scenario from scratch.
+    time_limit : float, optional
+        Seconds per solve.
+
+    Returns
+    -------
+    DataFrame
+        One row per scenario: the parameter values, status, objective, cost parts,
+        emissions, unserved, data and power moved, ``west_share:<class>``, the metrics,
+        ``error`` (empty unless the scenario failed) and ``seconds``.
+
+    Examples
+    --------
+    >>> import netopt
+    >>> df = sweep(netopt.load("toy"), {"power_lines.capacity_mw[uhv]": [0, 50, 100]},
+    ...            processes=1, progress=False)
+    >>> df["objective"].is_monotonic_decreasing
+    True
+    """
+    todo = (grid(parameters) if parameters else []) + [dict(s) for s in (scenarios or [])]
+    if not todo:
+        raise ScenarioError("no scenarios: give parameters or scenarios")
+    for s in todo:
+        for k in s:
+            parse_address(str(k))
+    done: dict[str, dict] = {}
+    if out is not None and Path(out).exists():
+        for line in Path(out).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                done[rec["key"]] = rec["row"]
+    pending = [(i, s) for i, s in enumerate(todo) if _key(s) not in done]
+    rows: dict[int, dict] = {}
+    for i, s in enumerate(todo):
+        if _key(s) in done:
+            rows[i] = {**done[_key(s)], "scenario": i}
+
+    sink = open(out, "a", encoding="utf-8") if out is not None else None
+
+    def record(row):
+        rows[row["scenario"]] = row
+        if sink is not None:
+            sink.write(json.dumps({"key": _key(todo[row["scenario"]]), "row": row},
+                                  default=_plain) + "\n")
+            sink.flush()
+            os.fsync(sink.fileno())
+        bar.update(1)
+
+    from tqdm import tqdm
+    bar = tqdm(total=len(pending), disable=not progress, file=sys.stderr, unit="scenario")
+    try:
+        if not pending:
+            pass
+        elif scheduler is not None:
+            _run_dask(network, pending, scheduler, solver, reuse, time_limit, metrics, record)
+        elif processes == 1 or len(pending) == 1:
+            runner = ScenarioRunner(network, solver, reuse, time_limit)
+            for i, s in pending:
+                record(_row(runner, i, s, metrics))
+        else:
+            _run_processes(network, pending, processes, solver, reuse, time_limit, metrics,
+                           record)
+    finally:
+        bar.close()
+        if sink is not None:
+            sink.close()
+    df = pd.DataFrame([rows[i] for i in sorted(rows)])
+    return df.set_index("scenario").reset_index()
+
+
+def _plain(v):
+    if isinstance(v, (np.floating, np.integer)):
+        return v.item()
+    return str(v)
+
+
+def _run_processes(network, pending, processes, solver, reuse, time_limit, metrics, record):
+    token = uuid.uuid4().hex
+    # fork keeps the network and metric functions (lambdas too) without pickling them
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    workers = min(processes or os.cpu_count() or 1, len(pending))
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_process,
+                             initargs=(token, network, solver, reuse, time_limit,
+                                       metrics)) as pool:
+        futures = [pool.submit(_process_task, token, i, s) for i, s in pending]
+        for fut in as_completed(futures):
+            record(fut.result())
+
+
+def _run_dask(network, pending, scheduler, solver, reuse, time_limit, metrics, record):
+    try:
+        from distributed import Client, as_completed as dask_completed
+    except ImportError:
+        raise NetoptError("a Dask scheduler was given but 'distributed' is not installed "
+                          "(pip install 'netopt[dask]')") from None
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        token = uuid.uuid4().hex
+        net = client.scatter(network, broadcast=True)
+        futures = [client.submit(_dask_task, token, net, solver, reuse, time_limit,
+                                 metrics, i, s, pure=False) for i, s in pending]
+        for fut in dask_completed(futures):
+            record(fut.result())
+    finally:
+        if client is not scheduler:
+            client.close()
+
+
+# -- break-even search ---------------------------------------------------------------
+@dataclass
+class BreakEven:
+    """Where a decision flips.
+
+    Attributes
+    ----------
+    value : float
+        Midpoint of the final bracket: the break-even within ``tolerance``.
+    low, high : float
+        The final bracket; the decision is ``decision_low`` at ``low`` and the other
+        way at ``high``.
+    solves : int
+        Number of LP solves it took.
+    history : DataFrame
+        Each value tried, the decision there and the objective.
+    """
+
+    parameter: str
+    value: float
+    low: float
+    high: float
+    decision_low: bool
+    tolerance: float
+    solves: int
+    history: pd.DataFrame
+
+
+_DECIDES = re.compile(r"^\s*(?P<metric>[\w:.\-]+)\s*(?P<op>>=|<=|>|<)\s*(?P<value>[-+.\deE]+)\s*$")
+
+
+def _decider(decides: str | Callable[[Result], bool]) -> Callable[[Result], bool]:
+    if callable(decides):
+        return decides
+    m = _DECIDES.match(decides)
+    if not m:
+        raise ScenarioError(f"cannot read the decision '{decides}'; expected METRIC>VALUE, "
+                            "e.g. 'west_share:ai_training>0.5'")
+    metric, op, value = m["metric"], m["op"], float(m["value"])
+    ops = {">": np.greater, "<": np.less, ">=": np.greater_equal, "<=": np.less_equal}
+
+    def fn(result: Result) -> bool:
+        row = result_metrics(result)
+        if metric not in row:
+            raise ScenarioError(f"unknown metric '{metric}'; known: {', '.join(row)}")
+        return bool(ops[op](row[metric], value))
+    return fn
+
+
+def breakeven(network: Network, parameter: str, low: float, high: float,
+              decides: str | Callable[[Result], bool], *, tol: float = 1e-3,
+              max_solves: int = 60, solver: str = "highs") -> BreakEven:
+    """The value of ``parameter`` at which a decision flips, by bisection.
+
+    Parameters
+    ----------
+    network : Network
+    parameter : str
+        An address naming the value to vary (all rows it selects are set to it), e.g.
+        ``"settings.data_cost_per_tb_km"`` or ``"classes.data_intensity_tb_per_mwh[ai]"``.
+    low, high : float
+        A bracket: the decision must differ at its two ends.
+    decides : str or callable
+        A function of a `Result` returning True or False, or ``"METRIC>VALUE"`` over the
+        metrics of `result_metrics` (e.g. ``"west_share:ai_training>0.5"``).
+    tol : float
+        Stop when the bracket is narrower than this (absolute, in the parameter's unit).
+    max_solves : int
+    solver : str
+
+    Returns
+    -------
+    BreakEven
+
+    Raises
+    ------
+    ScenarioError
+        If the decision is the same at both ends, or a solve is not optimal.
+    """
+    parse_address(parameter)
+    fn = _decider(decides)
+    runner = ScenarioRunner(network, solver)
+    history = []
+
+    def decide(v):
+        r = runner.run({parameter: v})
+        if not r.ok:
+            raise ScenarioError(f"the solve at {parameter}={v:g} ended '{r.status}'")
+        d = fn(r)
+        history.append({"value": v, "decision": d, "objective": r.objective})
+        return d
+
+    lo_d, hi_d = decide(low), decide(high)
+    if lo_d == hi_d:
+        raise ScenarioError(f"the decision is {lo_d} at both {low:g} and {high:g}: no "
+                            "break-even in that bracket")
+    while high - low > tol and len(history) < max_solves:
+        mid = 0.5 * (low + high)
+        if decide(mid) == lo_d:
+            low = mid
+        else:
+            high = mid
+    return BreakEven(parameter, 0.5 * (low + high), low, high, lo_d, tol, len(history),
+                     pd.DataFrame(history))

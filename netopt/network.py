@@ -11,11 +11,18 @@ import numpy as np
 import pandas as pd
 
 from . import validation
+from .errors import ValidationError
 from .schema import TABLE_ORDER
 
 __all__ = ["Network", "Settings", "great_circle_km"]
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
+# Columns whose change can make demand unreachable or a site unpowered.
+_GRAPH_SENSITIVE = {("backbone_links", "latency_ms"), ("backbone_links", "length_km"),
+                    ("classes", "max_latency_ms"), ("settings", "route_factor"),
+                    ("settings", "fibre_ms_per_km"), ("sources", "capacity_mw"),
+                    ("power_lines", "capacity_mw"), ("availability", "availability"),
+                    ("demand", "mw_it")}
 
 
 @dataclass(frozen=True)
@@ -196,6 +203,41 @@ class Network:
                                         values="availability")
             m.update(a)
         return m
+
+    def with_values(self, tables: Mapping[str, pd.DataFrame],
+                    settings: Mapping[str, Any], changed: set[tuple[str, str]]) -> Network:
+        """A copy with some numeric values changed (the fast path of scenarios).
+
+        ``tables`` and ``settings`` hold the new values; ``changed`` names the
+        (table, column) pairs that differ — only they are range-checked, and the
+        graph checks run again only if a changed column can alter reachability or power.
+
+        Raises
+        ------
+        ValidationError
+        """
+        from .schema import SETTINGS, TABLES, check_numbers
+        issues = []
+        specs = {("settings", c.name): c for c in SETTINGS}
+        specs.update({(t, c.name): c for t, spec in TABLES.items() for c in spec.columns})
+        for table, column in changed:
+            if table == "settings":
+                issues += check_numbers(pd.Series([settings[column]], dtype=float),
+                                        specs[(table, column)], self._files.get(
+                                            "settings", "network.yaml"), np.array([column]))
+            else:
+                issues += check_numbers(tables[table][column], specs[(table, column)],
+                                        self._files[table], self._labels[table])
+        if issues:
+            raise ValidationError(issues)
+        new = object.__new__(Network)
+        new.settings = Settings(**settings)
+        for name in TABLE_ORDER:
+            setattr(new, name, tables.get(name, getattr(self, name)))
+        new._files, new._labels = self._files, self._labels
+        if changed & _GRAPH_SENSITIVE:
+            validation.check_network(new)
+        return new
 
     def row_of(self, table: str, position: int) -> tuple[str, Any]:
         """File name and row label (for messages) of a table's row at ``position``."""

@@ -147,8 +147,9 @@ def apply(network: Network, assignments: Mapping[str | Address, Any]) -> Network
     >>> float(net.sources.loc["grid_east", "marginal_cost"])
     1400.0
     """
-    tables = {k: v.copy() for k, v in network.tables.items()}
+    tables: dict[str, pd.DataFrame] = {}
     settings = network.settings.to_dict()
+    changed: set[tuple[str, str]] = set()
     for key, value in assignments.items():
         addr = key if isinstance(key, Address) else parse_address(str(key))
         if addr.table == "settings":
@@ -156,7 +157,10 @@ def apply(network: Network, assignments: Mapping[str | Address, Any]) -> Network
             if old is None and isinstance(value, str):
                 raise ScenarioError(f"{addr} is not set, so it cannot be scaled")
             settings[addr.column] = _new_value(old, value)
+            changed.add(("settings", addr.column))
             continue
+        if addr.table not in tables:
+            tables[addr.table] = getattr(network, addr.table).copy()
         frame = tables[addr.table]
         mask = _rows(frame, addr)
         col = frame[addr.column].to_numpy(dtype=float).copy()
@@ -169,4 +173,5 @@ def apply(network: Network, assignments: Mapping[str | Address, Any]) -> Network
         else:
             col[mask] = float(value)
         frame[addr.column] = col
-    return Network(**tables, settings=settings)
+        changed.add((addr.table, addr.column))
+    return network.with_values(tables, settings, changed)

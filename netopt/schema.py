@@ -18,7 +18,7 @@ from .errors import Issue
 
 __all__ = [
     "Column", "TableSpec", "TABLES", "TABLE_ORDER", "FREE_TEXT_COLUMNS", "SETTINGS",
-    "coerce_table", "coerce_settings",
+    "coerce_table", "coerce_settings", "check_numbers",
 ]
 
 INF = float("inf")
@@ -304,6 +304,14 @@ def _coerce_str(raw: pd.Series, col: Column, file: str, labels: np.ndarray,
 
 
 _COERCERS = {"float": _coerce_float, "bool": _coerce_bool, "str": _coerce_str}
+
+
+def check_numbers(values: pd.Series, col: Column, file: str,
+                  labels: np.ndarray) -> list[Issue]:
+    """Range-check numbers already typed (a fast path for changed values)."""
+    issues: list[Issue] = []
+    _coerce_float(values.astype(float), col, file, labels, issues)
+    return _plain_rows(issues)
 
 
 def coerce_table(raw: pd.DataFrame, spec: TableSpec, file: str,

@@ -15,6 +15,7 @@ from .diagnosis import diagnose
 from .errors import (InfeasibleError, InstanceNotFoundError, Issue, NetoptError,
                      NotOptimalError, SolverError, ValidationError)
 from .formulation import Formulation, formulate
+from .generate import generate
 from .instance import builtin_instances, load, save
 from .network import Network, Settings
 from .optimize import solve
@@ -32,5 +33,5 @@ __all__ = [
     "solve", "Result", "Status", "available_solvers", "NetoptError", "ValidationError",
     "Issue", "InstanceNotFoundError", "SolverError", "NotOptimalError", "InfeasibleError",
     "diagnose", "compare", "Comparison", "breakeven_table", "ranging", "Ranging",
-    "sweep", "breakeven", "BreakEven", "pareto", "apply", "ScenarioError",
+    "sweep", "breakeven", "BreakEven", "pareto", "apply", "ScenarioError", "generate",
 ]

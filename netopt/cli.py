@@ -86,6 +86,19 @@ def _parser() -> argparse.ArgumentParser:
                    help="e.g. 'west_share:ai_training>0.5'")
     b.add_argument("--tol", type=float, default=1e-3)
 
+    gn = sub.add_parser("generate", help="write a seeded synthetic instance")
+    gn.add_argument("out", metavar="OUT", help="instance folder to write")
+    gn.add_argument("--nodes", type=int, default=50)
+    gn.add_argument("--sites", type=int)
+    gn.add_argument("--periods", type=int, default=1)
+    gn.add_argument("--classes", type=int, default=5)
+    gn.add_argument("--demand-nodes", type=int)
+    gn.add_argument("--routes", type=int, default=1, help="routes per pair (network.yaml)")
+    gn.add_argument("--seed", type=int, default=0)
+    gn.add_argument("--infeasible", action="store_true",
+                    help="too little site capacity, strict mode")
+    gn.add_argument("--overwrite", action="store_true")
+
     f = sub.add_parser("pareto", help="the cost-carbon frontier")
     f.add_argument("path", nargs="?", default=None, metavar="PATH")
     f.add_argument("--points", type=int, default=11)
@@ -205,6 +218,17 @@ def _pareto(args) -> int:
     return 0
 
 
+def _generate(args) -> int:
+    from .generate import generate
+    from .instance import save
+    net = generate(args.nodes, sites=args.sites, periods=args.periods, classes=args.classes,
+                   demand_nodes=args.demand_nodes, routes_per_pair=args.routes,
+                   seed=args.seed, feasible=not args.infeasible)
+    save(net, args.out, overwrite=args.overwrite)
+    print(f"wrote {args.out}: {net!r}")
+    return 0
+
+
 def _validate(args) -> int:
     net = load(args.path)
     print(f"{args.path}: valid ({net!r})")
@@ -231,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     run = {"solve": _solve, "validate": _validate, "instances": _instances,
            "compare": _compare, "sweep": _sweep, "breakeven": _breakeven,
-           "pareto": _pareto}[args.command]
+           "pareto": _pareto, "generate": _generate}[args.command]
     logging.basicConfig(format="netopt: %(message)s", stream=sys.stderr,
                         level=logging.DEBUG if args.debug else logging.INFO)
     try:

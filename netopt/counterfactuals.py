@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .formulation import Formulation, formulate
+from .formulation import Formulation, formulate, option_paths
 from .network import Network
 from .report import human
 from .results import Result
@@ -209,7 +209,8 @@ def breakeven_table(network: Network, *, routes_per_pair: int | None = None) -> 
     """
     f = formulate(network, allow_unserved=True, routes_per_pair=routes_per_pair)
     z = zones(network)
-    opt = f.options.sort_values("cost_per_tb").drop_duplicates(["origin", "class", "site"])
+    opt = f.options.assign(path=option_paths(f, network.link_data))
+    opt = opt.sort_values("cost_per_tb").drop_duplicates(["origin", "class", "site"])
     opt = opt.assign(home=z.loc[opt["origin"]].to_numpy() == z.loc[opt["node"]].to_numpy())
     local = _local_price(network)
     pue = network.sites["pue"]
@@ -246,7 +247,7 @@ def breakeven_table(network: Network, *, routes_per_pair: int | None = None) -> 
             choices = {"data": move_data, "power": move_power, "local": cost_local}
             choices = {c: v for c, v in choices.items() if np.isfinite(v)}
             rows.append({"origin": origin, "class": k, "site": s.site, "home_site": home_site,
-                         "route": ">".join(s.path), "latency_ms": s.latency_ms,
+                         "route": s.path, "latency_ms": s.latency_ms,
                          "cost_per_tb": s.cost_per_tb, "site_price": p_s,
                          "cost_move_data": move_data, "cost_move_power": move_power,
                          "cost_local_power": cost_local if np.isfinite(cost_local) else np.nan,

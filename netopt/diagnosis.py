@@ -82,7 +82,8 @@ def diagnose(network: Network, routes_per_pair: int | None = None) -> pd.DataFra
             if constraint == "site capacity":
                 here = here[here["site"] == item]
             elif constraint == "bandwidth":
-                here = here[here["links"].map(lambda ls, it=item: it in ls)]
+                hops = f.routes.hops
+                here = here[here["route"].isin(hops.loc[hops["link"] == item, "route"])]
             else:
                 here = here[here["node"] == item]
             pairs = sorted({f"{k}@{o}" for o, k in zip(here["origin"], here["class"])})

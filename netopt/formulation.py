@@ -18,6 +18,7 @@ vectors of an assembled model instead of rebuilding it.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -26,9 +27,9 @@ import pandas as pd
 
 from .lp import LinearProgram, LPBuilder
 from .network import Network
-from .routes import candidate_routes
+from .routes import Routes, candidate_routes, route_paths
 
-__all__ = ["Formulation", "formulate", "data_vectors", "refill", "Vectors",
+__all__ = ["Formulation", "formulate", "data_vectors", "refill", "Vectors", "option_paths",
            "TB_PER_GBPS_HOUR"]
 
 #: 1 Gbps for one hour carries 0.45 TB (3600 s x 1e9 bit / 8 / 1e12).
@@ -54,7 +55,7 @@ class Formulation:
     lp : LinearProgram
     options : DataFrame
         Placement candidates, one per x column within a period: pair, origin, class,
-        site, node, path, links, directions, latency_ms, cost_per_tb.
+        site, node, route (id in `routes`), rank, latency_ms, cost_per_tb.
     pairs : DataFrame
         Demand pairs (origin, class), one per demand row within a period.
     demand : ndarray
@@ -63,8 +64,8 @@ class Formulation:
         Period weights in hours.
     allow_unserved, relax : bool
         The mode it was built in.
-    option_links : DataFrame
-        One row per (option, link) on the option's route: option, link, direction.
+    routes : Routes
+        The candidate routes and their hops (route, link, direction).
     site_rows : Index
         Sites with a capacity row (finite capacity), in row order.
     bandwidth_keys : DataFrame
@@ -79,7 +80,7 @@ class Formulation:
     demand: np.ndarray
     weights: pd.Series
     allow_unserved: bool
-    option_links: pd.DataFrame
+    routes: Routes
     site_rows: pd.Index
     bandwidth_keys: pd.DataFrame
     relax: bool
@@ -135,20 +136,23 @@ def _with_shortfall(b: LPBuilder, relax: bool, name: str, labels: pd.DataFrame,
             np.concatenate([values, np.full(n, sign)]))
 
 
-def _placement_options(net: Network, pairs: pd.DataFrame, per_pair: int) -> pd.DataFrame:
+def _placement_options(net: Network, pairs: pd.DataFrame,
+                       per_pair: int) -> tuple[pd.DataFrame, Routes]:
     sla = net.classes["max_latency_ms"]
     cut = (pairs.assign(sla=sla.loc[pairs["class"]].to_numpy())
            .groupby("node", sort=False)["sla"].max().to_dict())
     routes = candidate_routes(net.link_data, cut, net.sites["node"].unique(), per_pair)
     sites = pd.DataFrame({"site": net.sites.index, "node": net.sites["node"].to_numpy()})
     opt = (pairs.rename(columns={"node": "origin"}).reset_index(names="pair")
-           .merge(routes, on="origin").merge(sites, on="node"))
+           .merge(routes.table, on="origin").merge(sites, on="node"))
     ok = opt["latency_ms"].to_numpy() <= sla.loc[opt["class"]].to_numpy() * (1 + 1e-12)
-    return opt[ok].sort_values(["pair", "site", "rank"], kind="stable").reset_index(drop=True)
+    opt = opt[ok].sort_values(["pair", "site", "rank"], kind="stable").reset_index(drop=True)
+    return opt, routes
 
 
 def formulate(net: Network, *, allow_unserved: bool | None = None,
-              routes_per_pair: int | None = None, relax: bool = False) -> Formulation:
+              routes_per_pair: int | None = None, relax: bool = False,
+              timings: dict | None = None) -> Formulation:
     """Assemble the placement LP of a network.
 
     Parameters
@@ -164,11 +168,14 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
         (``site_shortfall``, MW_IT), bandwidth (``bandwidth_shortfall``, Gbps) and
         power balance (``power_shortfall``, MW) rows, and minimise their weighted sum
         alone. Always feasible; what is short shows in the shortfalls.
+    timings : dict, optional
+        Filled with the seconds spent on ``routes`` and on the rest (``assembly``).
 
     Returns
     -------
     Formulation
     """
+    t_start = time.perf_counter()
     s = net.settings
     allow = s.allow_unserved if allow_unserved is None else bool(allow_unserved)
     per_pair = int(routes_per_pair or s.routes_per_pair)
@@ -176,7 +183,8 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
     T = len(periods)
     pairs = _positive_pairs(net)
     P = len(pairs)
-    opt = _placement_options(net, pairs, per_pair)
+    opt, routes = _placement_options(net, pairs, per_pair)
+    t_routes = time.perf_counter()
     O = len(opt)
     delta = net.classes["data_intensity_tb_per_mwh"].loc[opt["class"]].to_numpy()
     pue = net.sites["pue"].loc[opt["site"]].to_numpy()
@@ -220,21 +228,19 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
     b.add_constraints("site_capacity", site_labels, r, c, v, -np.inf, 0)
 
     # -- bandwidth per link and direction: sum beta_k x <= B -----------------------------
-    n_links = opt["links"].map(len).to_numpy()
-    flat_o = np.repeat(np.arange(O), n_links)
-    flat_link = np.concatenate([np.asarray(v, dtype=object) for v in opt["links"]]
-                               + [np.zeros(0, dtype=object)])
-    flat_dir = np.concatenate([np.asarray(v, dtype=np.int64) for v in opt["directions"]]
-                              + [np.zeros(0, dtype=np.int64)])
+    # hops over finite-bandwidth links, joined to the options that use their route
     bw = net.link_data["bandwidth_gbps"]
-    limited = (np.isfinite(bw.reindex(flat_link).to_numpy()) if len(flat_link)
-               else np.zeros(0, bool))
-    used = pd.DataFrame({"link": flat_link[limited], "direction": flat_dir[limited]})
+    hops = routes.hops
+    finite_links = bw.index[np.isfinite(bw.to_numpy())]
+    lim = hops[hops["link"].isin(finite_links)]
+    use = pd.DataFrame({"option": np.arange(O), "route": opt["route"].to_numpy()}).merge(
+        lim, on="route")
+    used = use[["link", "direction"]]
     keys = used.drop_duplicates().sort_values(["link", "direction"]).reset_index(drop=True)
     L = len(keys)
     li = (pd.MultiIndex.from_frame(keys).get_indexer(pd.MultiIndex.from_frame(used))
           if L else np.zeros(0, dtype=np.int64))
-    lo = flat_o[limited]
+    lo = use["option"].to_numpy(dtype=np.int64)
     n_used = len(lo)
     bw_labels = pd.DataFrame({
         "link": np.tile(keys["link"].to_numpy(dtype=object), T),
@@ -267,22 +273,32 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
 
     lp = b.build(objective_scale=float(net.periods["weight_h"].sum()), name=s.name)
     form = Formulation(lp, opt, pairs.rename(columns={"node": "origin"}),
-                       np.zeros((T, P)), net.periods["weight_h"], allow,
-                       pd.DataFrame({"option": flat_o, "link": flat_link,
-                                     "direction": flat_dir}),
+                       np.zeros((T, P)), net.periods["weight_h"], allow, routes,
                        finite, keys, relax, _structure(net, per_pair, allow, relax))
     vec = data_vectors(net, form)
     lp.c, lp.col_lower, lp.col_upper, lp.row_lower, lp.row_upper = vec
     form.demand = lp.constraints["demand"].take(vec.row_lower).reshape(T, P)
     form.options["cost_per_tb"] = _route_costs(net, form)
+    if timings is not None:
+        timings["routes"] = t_routes - t_start
+        timings["assembly"] = time.perf_counter() - t_routes
     return form
 
 
 def _route_costs(net: Network, f: Formulation) -> np.ndarray:
-    ol = f.option_links
-    cost = net.link_data["cost_per_tb"].reindex(ol["link"]).to_numpy()
-    return np.bincount(ol["option"].to_numpy(dtype=np.int64), weights=cost,
-                       minlength=len(f.options))
+    """Data cost per TB of each option's route, from the links' current prices."""
+    h = f.routes.hops
+    cost = net.link_data["cost_per_tb"].reindex(h["link"]).to_numpy()
+    per_route = np.bincount(h["route"].to_numpy(dtype=np.int64), weights=cost,
+                            minlength=len(f.routes.table))
+    return per_route[f.options["route"].to_numpy(dtype=np.int64)]
+
+
+def option_paths(f: Formulation, link_data: pd.DataFrame, options=None) -> np.ndarray:
+    """Readable routes ``a>b>c`` of the given options (positions; default all)."""
+    opt = f.options if options is None else f.options.iloc[np.asarray(options)]
+    paths = route_paths(f.routes, link_data, opt["route"].to_numpy())
+    return paths.reindex(opt["route"].to_numpy()).to_numpy()
 
 
 def data_vectors(net: Network, f: Formulation) -> Vectors | None:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import NotOptimalError
+from .formulation import option_paths
 from .results import Result
 from .solvers import HighsModel
 
@@ -90,7 +91,9 @@ def ranging(result: Result) -> Ranging:
             lab = pd.DataFrame({"origin": opt["origin"].to_numpy(),
                                 "class": opt["class"].to_numpy(),
                                 "site": opt["site"].to_numpy(),
-                                "route": opt["path"].map(">".join).to_numpy(),
+                                "route": option_paths(result.formulation,
+                                                      result.network.link_data,
+                                                      lab["option"].to_numpy()),
                                 "period": lab["period"].to_numpy()})
         costs.append(lab.assign(block=name, value=out.x[sl], cost=lp.c[sl] * k,
                                 cost_low=cost_dn[sl] * k, cost_high=cost_up[sl] * k))

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ._files import atomic_folder, write_csv
 from .errors import NotOptimalError
-from .formulation import TB_PER_GBPS_HOUR, Formulation
+from .formulation import TB_PER_GBPS_HOUR, Formulation, option_paths
 from .network import Network
 from .solvers import SolverOutput, Status
 
@@ -102,18 +102,20 @@ class Result:
         x = self._values("x")
         f = self.formulation
         lab = f.lp.variables["x"].labels
-        opt = f.options.iloc[lab["option"].to_numpy()].reset_index(drop=True)
         keep = x > _TOL
+        lab = lab[keep]
+        x = x[keep]
+        o = lab["option"].to_numpy()
+        opt = f.options.iloc[o].reset_index(drop=True)
         w = self._weight(lab)
         delta = self.network.classes["data_intensity_tb_per_mwh"].loc[opt["class"]].to_numpy()
-        delta = np.where(opt["links"].map(len).to_numpy() > 0, delta, 0.0)  # served at home
-        df = pd.DataFrame({
+        delta = np.where(opt["origin"].to_numpy() != opt["node"].to_numpy(), delta, 0.0)
+        return pd.DataFrame({
             "origin": opt["origin"], "class": opt["class"], "site": opt["site"],
-            "node": opt["node"], "route": opt["path"].map(">".join),
-            "latency_ms": opt["latency_ms"], "period": lab["period"], "mw_it": x,
-            "mwh_it": x * w, "tb_moved": x * w * delta,
+            "node": opt["node"], "route": option_paths(f, self.network.link_data, o),
+            "latency_ms": opt["latency_ms"], "period": lab["period"].to_numpy(),
+            "mw_it": x, "mwh_it": x * w, "tb_moved": x * w * delta,
             "data_cost": x * w * delta * opt["cost_per_tb"].to_numpy()})
-        return df[keep].reset_index(drop=True)
 
     @cached_property
     def unserved(self) -> pd.DataFrame:
@@ -177,10 +179,12 @@ class Result:
         x = self._values("x")
         lab = f.lp.variables["x"].labels
         delta = net.classes["data_intensity_tb_per_mwh"].loc[f.options["class"]].to_numpy()
-        used = pd.DataFrame({"option": lab["option"].to_numpy(), "period": lab["period"],
-                             "gbps": x * delta[lab["option"].to_numpy()] / TB_PER_GBPS_HOUR})
-        flows = used[x > _TOL].merge(f.option_links, on="option").rename(
-            columns={"direction": "dir"})
+        o = lab["option"].to_numpy()
+        used = pd.DataFrame({"route": f.options["route"].to_numpy()[o],
+                             "period": lab["period"].to_numpy(),
+                             "gbps": x * delta[o] / TB_PER_GBPS_HOUR})[x > _TOL]
+        used = used.groupby(["route", "period"], as_index=False)["gbps"].sum()
+        flows = used.merge(f.routes.hops, on="route").rename(columns={"direction": "dir"})
         fw = flows[flows["dir"] > 0].groupby(["link", "period"])["gbps"].sum()
         bw_ = flows[flows["dir"] < 0].groupby(["link", "period"])["gbps"].sum()
         df = idx.to_frame(index=False)

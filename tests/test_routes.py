@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netopt.routes import candidate_routes
+from netopt.routes import candidate_routes, route_paths
 
 
 def _links(rows):
@@ -18,45 +18,75 @@ def _links(rows):
                         ).set_index("id")
 
 
-def test_parallel_links_are_distinct_routes():
+def _hops(r, route):
+    h = r.hops[r.hops["route"] == route]
+    return list(h["link"]), list(h["direction"])
+
+
+@pytest.mark.parametrize("m", [1, 3])
+def test_parallel_links_are_distinct_routes(m):
     links = _links([("fast", "a", "b", 1.0, 9.0), ("cheap", "a", "b", 2.0, 1.0)])
-    r = candidate_routes(links, {"a": float("inf")}, ["b"], per_pair=3)
-    assert [x for x in r["links"]] == [("fast",), ("cheap",)]
-    assert list(r["cost_per_tb"]) == [9.0, 1.0]
+    r = candidate_routes(links, {"a": float("inf")}, ["b"], per_pair=m)
+    expected = [["fast"], ["cheap"]][:m]
+    assert [_hops(r, i)[0] for i in r.table["route"]] == expected
+    assert list(r.table["cost_per_tb"]) == [9.0, 1.0][:m]
+    # and backwards, from b to a, against both links' orientation
+    back = candidate_routes(links, {"b": float("inf")}, ["a"], per_pair=m)
+    assert _hops(back, 0) == (["fast"], [-1])
 
 
-def test_direction_follows_link_orientation():
+@pytest.mark.parametrize("m", [1, 2])
+def test_direction_follows_link_orientation(m):
     links = _links([("l1", "b", "a", 1.0, 1.0), ("l2", "b", "c", 1.0, 1.0)])
-    r = candidate_routes(links, {"a": float("inf")}, ["c"], per_pair=1)
-    assert r.iloc[0]["path"] == ("a", "b", "c")
-    assert r.iloc[0]["directions"] == (-1, 1)
+    r = candidate_routes(links, {"a": float("inf")}, ["c"], per_pair=m)
+    assert _hops(r, 0) == (["l1", "l2"], [-1, 1])
+    assert route_paths(r, links).tolist() == ["a>b>c"]
 
 
-def test_latency_cutoff_drops_slow_routes():
+@pytest.mark.parametrize("m", [1, 5])
+def test_latency_cutoff_drops_slow_routes(m):
     links = _links([("ab", "a", "b", 4.0, 1.0), ("ac", "a", "c", 1.0, 1.0),
                     ("cb", "c", "b", 1.0, 1.0)])
-    r = candidate_routes(links, {"a": 3.0}, ["b"], per_pair=5)
-    assert list(r["path"]) == [("a", "c", "b")]
+    r = candidate_routes(links, {"a": 3.0}, ["b"], per_pair=m)
+    assert route_paths(r, links).tolist() == ["a>c>b"]
+
+
+def test_origin_with_a_site_has_an_empty_route_and_unreachable_none():
+    links = _links([("ab", "a", "b", 1.0, 1.0)])
+    r = candidate_routes(links, {"a": float("inf"), "z": float("inf")}, ["a", "y"], 1)
+    assert r.table[["origin", "node", "latency_ms"]].values.tolist() == [["a", "a", 0.0]]
+    assert r.hops.empty
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(4, 8), st.data())
+@given(st.integers(4, 9), st.data())
 def test_routes_are_the_m_fastest_simple_paths(n, data):
     pairs = list(itertools.combinations(range(n), 2))
     chosen = data.draw(st.lists(st.sampled_from(pairs), min_size=n - 1, unique=True))
     lat = data.draw(st.lists(st.integers(1, 20), min_size=len(chosen),
                              max_size=len(chosen)))
-    links = _links([(f"l{i}", f"n{a}", f"n{b}", float(w), 1.0)
+    links = _links([(f"l{i}", f"n{a}", f"n{b}", float(w), float(w) * 2)
                     for i, ((a, b), w) in enumerate(zip(chosen, lat))])
     m = data.draw(st.integers(1, 4))
-    r = candidate_routes(links, {"n0": float("inf")}, [f"n{i}" for i in range(n)], m)
+    origin = data.draw(st.sampled_from([f"n{i}" for i in range(n)]))
+    r = candidate_routes(links, {origin: float("inf")}, [f"n{i}" for i in range(n)], m)
     g = nx.Graph()
     g.add_weighted_edges_from((f"n{a}", f"n{b}", w) for (a, b), w in zip(chosen, lat))
-    for target in (f"n{i}" for i in range(1, n)):
-        mine = sorted(r.loc[r["node"] == target, "latency_ms"])
-        if target not in g or "n0" not in g or not nx.has_path(g, "n0", target):
+    t = r.table
+    assert (t["cost_per_tb"] == 2 * t["latency_ms"]).all()  # summed over the right links
+    for target in (f"n{i}" for i in range(n)):
+        mine = sorted(t.loc[t["node"] == target, "latency_ms"])
+        if target == origin:
+            assert mine == [0.0]
+        elif target not in g or origin not in g or not nx.has_path(g, origin, target):
             assert mine == []
-            continue
-        expected = [nx.path_weight(g, p, "weight") for p in itertools.islice(
-            nx.shortest_simple_paths(g, "n0", target, weight="weight"), m)]
-        assert mine == pytest.approx(sorted(expected))
+        else:
+            expected = [nx.path_weight(g, p, "weight") for p in itertools.islice(
+                nx.shortest_simple_paths(g, origin, target, weight="weight"), m)]
+            assert mine == pytest.approx(sorted(expected))
+    # every route is a walk from its origin to its target along its links
+    for route, path in route_paths(r, links).items():
+        nodes = path.split(">")
+        row = t.set_index("route").loc[route]
+        assert nodes[0] == row["origin"] and nodes[-1] == row["node"]
+        assert len(set(nodes)) == len(nodes)  # simple

@@ -112,7 +112,11 @@ def _structure(net: Network, per_pair: int, allow: bool, relax: bool) -> tuple:
     """Everything the matrix and its index sets depend on."""
     ld, arcs, s = net.link_data, net.power_arcs, net.sites
     pairs = _positive_pairs(net)
+    cand = s["fixed_cost_year"].notna()
     return (per_pair, allow, relax, tuple(net.nodes.index), tuple(net.periods.index),
+            tuple(s.index[cand]), tuple(s.loc[cand, "it_capacity_mw"]),
+            tuple(s["max_it_capacity_mw"].notna()), tuple(ld["max_bandwidth_gbps"].notna()),
+            tuple(net.power_lines["max_capacity_mw"].notna()),
             tuple(s.index), tuple(s["node"]), tuple(s["pue"]),
             tuple(np.isfinite(s["it_capacity_mw"].to_numpy())),
             tuple(net.sources.index), tuple(net.sources["node"]),
@@ -204,6 +208,13 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
     A_ = len(arcs)
     f = b.add_variables("f", _period_major(arcs.index.to_numpy(), periods, ["arc"]),
                         cost=0.0)
+    # build-out: continuous expansion, and open/close binaries for candidate sites
+    sites = net.sites
+    grow_sites = sites.index[sites["max_it_capacity_mw"].notna().to_numpy()]
+    cand_sites = sites.index[sites["fixed_cost_year"].notna().to_numpy()]
+    site_build = b.add_variables("site_build", pd.DataFrame({"site": grow_sites}), cost=0.0)
+    open_ = b.add_variables("open", pd.DataFrame({"site": cand_sites}), cost=0.0, upper=1.0,
+                            integer=True)
 
     # -- demand: sum_o x + u = D ---------------------------------------------------------
     pair_of = opt["pair"].to_numpy()
@@ -223,8 +234,16 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
     site_labels = _period_major(finite.to_numpy(), periods, ["site"])
     r = t_of[sel] * S + np.tile(np.nan_to_num(s_idx).astype(np.int64), T)[sel]
     c = x.start + np.flatnonzero(sel)
-    r, c, v = _with_shortfall(b, relax, "site_shortfall", site_labels, r, c,
-                              np.ones(len(r)), -1.0)
+    v = np.ones(len(r))
+    # - built capacity (every period), - capacity x open for candidates
+    gi, ci = finite.get_indexer(grow_sites), finite.get_indexer(cand_sites)
+    tG, tC = np.repeat(np.arange(T), len(gi)), np.repeat(np.arange(T), len(ci))
+    r = np.concatenate([r, tG * S + np.tile(gi, T), tC * S + np.tile(ci, T)])
+    c = np.concatenate([c, site_build.start + np.tile(np.arange(len(gi)), T),
+                        open_.start + np.tile(np.arange(len(ci)), T)])
+    v = np.concatenate([v, -np.ones(len(gi) * T),
+                        np.tile(-sites.loc[cand_sites, "it_capacity_mw"].to_numpy(), T)])
+    r, c, v = _with_shortfall(b, relax, "site_shortfall", site_labels, r, c, v, -1.0)
     b.add_constraints("site_capacity", site_labels, r, c, v, -np.inf, 0)
 
     # -- bandwidth per link and direction: sum beta_k x <= B -----------------------------
@@ -246,11 +265,34 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
         "link": np.tile(keys["link"].to_numpy(dtype=object), T),
         "direction": np.tile(keys["direction"].to_numpy(), T),
         "period": np.repeat(periods.to_numpy(dtype=object), L)})
-    r, c, v = _with_shortfall(b, relax, "bandwidth_shortfall", bw_labels,
-                              np.repeat(np.arange(T), n_used) * L + np.tile(li, T),
-                              x.start + np.repeat(np.arange(T), n_used) * O + np.tile(lo, T),
-                              np.tile((delta / TB_PER_GBPS_HOUR)[lo], T), -1.0)
+    grow = net.link_data["max_bandwidth_gbps"].notna()
+    grow_links = pd.Index(keys["link"][keys["link"].isin(grow.index[grow])].unique())
+    link_build = b.add_variables("link_build", pd.DataFrame({"link": grow_links}), cost=0.0)
+    kb = np.flatnonzero(keys["link"].isin(grow_links).to_numpy())  # rows that may grow
+    tK = np.repeat(np.arange(T), len(kb))
+    r = np.concatenate([np.repeat(np.arange(T), n_used) * L + np.tile(li, T),
+                        tK * L + np.tile(kb, T)])
+    c = np.concatenate([x.start + np.repeat(np.arange(T), n_used) * O + np.tile(lo, T),
+                        link_build.start + np.tile(grow_links.get_indexer(
+                            keys["link"].to_numpy()[kb]), T)])
+    v = np.concatenate([np.tile((delta / TB_PER_GBPS_HOUR)[lo], T), -np.ones(len(kb) * T)])
+    r, c, v = _with_shortfall(b, relax, "bandwidth_shortfall", bw_labels, r, c, v, -1.0)
     b.add_constraints("bandwidth", bw_labels, r, c, v, -np.inf, 0)
+
+    # -- expandable lines: f - built <= capacity (others keep a plain bound on f) ---------
+    lines = net.power_lines
+    grow_lines = lines.index[lines["max_capacity_mw"].notna().to_numpy()]
+    line_build = b.add_variables("line_build", pd.DataFrame({"line": grow_lines}), cost=0.0)
+    ga = np.flatnonzero(arcs["line"].isin(grow_lines).to_numpy())
+    tL = np.repeat(np.arange(T), len(ga))
+    nG = len(ga)
+    b.add_constraints("line_capacity",
+                      _period_major(arcs.index.to_numpy()[ga], periods, ["arc"]),
+                      np.concatenate([np.arange(nG * T), np.arange(nG * T)]),
+                      np.concatenate([f.start + tL * A_ + np.tile(ga, T),
+                                      line_build.start + np.tile(grow_lines.get_indexer(
+                                          arcs["line"].to_numpy()[ga]), T)]),
+                      np.concatenate([np.ones(nG * T), -np.ones(nG * T)]), -np.inf, 0)
 
     # -- power balance: g + eta f_in - f_out - PUE x = 0 ---------------------------------
     nodes = pd.Index(pd.unique(np.concatenate([
@@ -340,8 +382,23 @@ def data_vectors(net: Network, f: Formulation) -> Vectors | None:
     put("g", cost=np.repeat(scale, len(src)) * np.tile(unit, T),
         upper=np.where(avail > 0, cap[None, :] * avail, 0.0).ravel())
     arcs = net.power_arcs
+    lines = net.power_lines
+    grows = arcs["line"].map(lines["max_capacity_mw"].notna()).to_numpy(dtype=bool)
     put("f", cost=np.repeat(scale, len(arcs)) * np.tile(arcs["tariff"].to_numpy(), T),
-        upper=np.tile(arcs["capacity_mw"].to_numpy(), T))
+        upper=np.tile(np.where(grows, np.inf, arcs["capacity_mw"].to_numpy()), T))
+    # build-out, annualised: a cost per year is cost / 8760 per hour (LP units)
+    sites, ld = net.sites, net.link_data
+    lab = lp.variables["site_build"].labels["site"]
+    put("site_build", cost=sites.loc[lab, "capex_per_mw_year"].to_numpy() / 8760,
+        upper=(sites.loc[lab, "max_it_capacity_mw"] - sites.loc[lab, "it_capacity_mw"]).to_numpy())
+    lab = lp.variables["open"].labels["site"]
+    put("open", cost=sites.loc[lab, "fixed_cost_year"].to_numpy() / 8760, upper=1.0)
+    lab = lp.variables["link_build"].labels["link"]
+    put("link_build", cost=ld.loc[lab, "capex_per_gbps_year"].to_numpy() / 8760,
+        upper=(ld.loc[lab, "max_bandwidth_gbps"] - ld.loc[lab, "bandwidth_gbps"]).to_numpy())
+    lab = lp.variables["line_build"].labels["line"]
+    put("line_build", cost=lines.loc[lab, "capex_per_mw_year"].to_numpy() / 8760,
+        upper=(lines.loc[lab, "max_capacity_mw"] - lines.loc[lab, "capacity_mw"]).to_numpy())
     if f.relax:  # phase one: only shortfalls (and unserved demand) cost anything
         c[:] = 0.0
         for name in ("site_shortfall", "bandwidth_shortfall", "power_shortfall"):
@@ -361,8 +418,13 @@ def data_vectors(net: Network, f: Formulation) -> Vectors | None:
     row_lo[blk.start:blk.stop] = row_hi[blk.start:blk.stop] = d.to_numpy()
     blk = lp.constraints["site_capacity"]
     row_lo[blk.start:blk.stop] = -np.inf
-    row_hi[blk.start:blk.stop] = np.tile(
-        net.sites.loc[f.site_rows, "it_capacity_mw"].to_numpy(), T)
+    rows = net.sites.loc[f.site_rows]
+    row_hi[blk.start:blk.stop] = np.tile(np.where(rows["fixed_cost_year"].notna(), 0.0,
+                                                  rows["it_capacity_mw"].to_numpy()), T)
+    blk = lp.constraints["line_capacity"]
+    row_lo[blk.start:blk.stop] = -np.inf
+    row_hi[blk.start:blk.stop] = arcs["capacity_mw"].reindex(
+        blk.labels["arc"]).to_numpy()
     blk = lp.constraints["bandwidth"]
     row_lo[blk.start:blk.stop] = -np.inf
     row_hi[blk.start:blk.stop] = np.tile(

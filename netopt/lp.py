@@ -53,6 +53,12 @@ class LinearProgram:
     constraints: dict[str, Block]
     objective_scale: float = 1.0
     name: str = "netopt"
+    integrality: np.ndarray | None = None  # True for integer columns; None for an LP
+
+    @property
+    def is_mip(self) -> bool:
+        """True when some columns are integer."""
+        return self.integrality is not None and bool(self.integrality.any())
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -77,17 +83,19 @@ class LPBuilder:
     _cols: list = field(default_factory=list)   # (cost, lower, upper) arrays per block
     _rows: list = field(default_factory=list)   # (lower, upper) per block
     _trip: list = field(default_factory=list)   # (row, col, value) global indices
+    _int: list = field(default_factory=list)    # integrality per block
     variables: dict = field(default_factory=dict)
     constraints: dict = field(default_factory=dict)
     n_cols: int = 0
     n_rows: int = 0
 
     def add_variables(self, name: str, labels: pd.DataFrame, cost, lower=0.0,
-                      upper=np.inf) -> Block:
+                      upper=np.inf, integer: bool = False) -> Block:
         """Add one variable per row of ``labels``; scalars broadcast."""
         n = len(labels)
         arrays = [np.broadcast_to(np.asarray(a, dtype=float), (n,)) for a in (cost, lower, upper)]
         self._cols.append(arrays)
+        self._int.append(np.full(n, integer))
         block = Block(name, self.n_cols, self.n_cols + n, labels.reset_index(drop=True))
         self.variables[name] = block
         self.n_cols += n
@@ -122,6 +130,8 @@ class LPBuilder:
         A = sp.csr_matrix((v, (r, c)), shape=(self.n_rows, self.n_cols))
         A.sum_duplicates()
         A.eliminate_zeros()
+        integer = np.concatenate(self._int) if self._int else np.zeros(0, bool)
         return LinearProgram(cat(self._cols, 0), A, cat(self._rows, 0), cat(self._rows, 1),
                              cat(self._cols, 1), cat(self._cols, 2), dict(self.variables),
-                             dict(self.constraints), objective_scale, name)
+                             dict(self.constraints), objective_scale, name,
+                             integer if integer.any() else None)

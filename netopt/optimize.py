@@ -16,7 +16,8 @@ __all__ = ["solve"]
 
 def solve(network: Network, solver: str = "highs", *, allow_unserved: bool | None = None,
           routes_per_pair: int | None = None, time_limit: float | None = None,
-          write_lp_to: str | Path | None = None, options: dict | None = None) -> Result:
+          mip_gap: float = 1e-6, write_lp_to: str | Path | None = None,
+          options: dict | None = None) -> Result:
     """Place every workload so that data, electricity, carbon and tariff cost is least.
 
     Parameters
@@ -32,6 +33,10 @@ def solve(network: Network, solver: str = "highs", *, allow_unserved: bool | Non
         Candidate routes per origin-site pair; default from the settings.
     time_limit : float, optional
         Seconds for the solver.
+    mip_gap : float
+        With candidate sites (open/close), the relative gap at which the MIP stops as
+        optimal. A MIP stopped by its time limit reports its best plan as
+        ``partial_objective`` with the bound and the gap.
     write_lp_to : path, optional
         Also write the LP (``.lp``) or MPS (``.mps``) file there before solving.
     options : dict, optional
@@ -61,7 +66,7 @@ def solve(network: Network, solver: str = "highs", *, allow_unserved: bool | Non
     f = formulate(network, allow_unserved=allow_unserved, routes_per_pair=routes_per_pair)
     if write_lp_to is not None:
         write_lp(f.lp, write_lp_to)
-    out = solve_lp(f.lp, solver, time_limit=time_limit, options=options)
+    out = solve_lp(f.lp, solver, time_limit=time_limit, mip_gap=mip_gap, options=options)
     result = Result(network, f, out)
     if out.status is Status.INFEASIBLE and not f.allow_unserved:
         diagnosis = diagnose(network, routes_per_pair=routes_per_pair)

@@ -8,7 +8,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .errors import NotOptimalError
+from .errors import NetoptError, NotOptimalError
 from .formulation import option_paths
 from .results import Result
 from .solvers import HighsModel
@@ -64,6 +64,10 @@ def ranging(result: Result) -> Ranging:
     if not result.ok:
         raise NotOptimalError(f"ranging needs an optimal result; this one is "
                               f"'{result.status}'")
+    if result.formulation.lp.is_mip:
+        raise NetoptError("ranging is defined for LPs; this network opens or closes "
+                          "sites (fixed_cost_year). Fix the sites it chose (set their "
+                          "fixed_cost_year blank, drop the closed ones) and range that LP")
     lp = result.formulation.lp
     model = HighsModel(lp)
     out = model.solve()

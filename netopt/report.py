@@ -54,7 +54,9 @@ def summary_text(result: Result) -> str:
     lines += ["", f"Total cost {human(c['total'], cur)} over {hours:,.0f} h"]
     labels = {"data_transport": "moving data", "electricity": "electricity",
               "carbon": "carbon", "transmission": "power-line tariffs",
-              "unserved": "unserved demand"}
+              "unserved": "unserved demand", "expansion": "capacity built",
+              "fixed": "sites opened"}
+    labels = {k: v for k, v in labels.items() if k not in ("expansion", "fixed") or c[k]}
     lines += _table(["part", cur, "share"],
                     [[labels[k], f"{c[k]:,.0f}", f"{c[k] / c['total']:.1%}" if c["total"]
                       else "-"] for k in labels])
@@ -90,6 +92,14 @@ def summary_text(result: Result) -> str:
                            else "-" for col in cols] + [sites[:26]])
     lines += _table(["class"] + cols + ["main sites"], rows)
 
+    if len(result.builds):
+        lines += ["", "Build-out (annualised cost over the horizon)"]
+        lines += _table(["kind", "item", "amount", "unit", cur],
+                        [[r.kind, str(r.item), f"{r.amount:,.1f}", r.unit, f"{r.cost:,.0f}"]
+                         for r in result.builds.itertuples()])
+    if result.mip_gap == result.mip_gap:
+        lines.append(f"MIP: best bound {human(result.mip_bound, cur)}, gap "
+                     f"{result.mip_gap:.2e}")
     s = result.sites.groupby("site").agg(node=("node", "first"), load=("it_load_mw", "mean"),
                                          cap=("it_capacity_mw", "first"),
                                          price=("price", "mean"))

@@ -20,7 +20,9 @@ __all__ = ["Result"]
 
 _TOL = 1e-7  # MW below which a flow is reported as zero (solver round-off)
 TABLE_NAMES = ("placement", "unserved", "sites", "links", "power_lines", "sources",
-               "node_prices", "demand_prices")
+               "node_prices", "demand_prices", "builds")
+_BUILDS = (("site_build", "site", "site", "MW_IT"), ("link_build", "link", "link", "Gbps"),
+           ("line_build", "line", "line", "MW"), ("open", "site", "open site", "site"))
 
 
 class Result:
@@ -60,6 +62,9 @@ class Result:
         #: Cost of a feasible plan a time or iteration limit left behind: not proven
         #: optimal, so it is kept apart from `objective` (NaN when there is none).
         self.partial_objective = output.partial_objective * lp.objective_scale
+        #: MIP only: best bound on the total cost and the relative gap (NaN for an LP).
+        self.mip_bound = output.mip_bound * lp.objective_scale
+        self.mip_gap = output.mip_gap
         if not np.isnan(self.partial_objective):
             self.message += (f"; partial: a feasible plan costing "
                              f"{self.partial_objective:,.6g} was found, not proven optimal")
@@ -152,7 +157,14 @@ class Result:
         df["node"] = net.sites["node"].loc[df["site"]].to_numpy()
         df["region"] = net.nodes["region"].loc[df["node"]].to_numpy()
         df["it_load_mw"] = load.to_numpy()
-        cap = net.sites["it_capacity_mw"].loc[df["site"]].to_numpy()
+        b = self.builds
+        built = b[b["kind"] == "site"].set_index("item")["amount"]
+        opened = set(b.loc[b["kind"] == "open site", "item"])
+        candidate = net.sites["fixed_cost_year"].notna()
+        df["open"] = [not candidate[s_] or s_ in opened for s_ in df["site"]]
+        df["built_mw"] = built.reindex(df["site"]).fillna(0.0).to_numpy()
+        cap = (np.where(df["open"], net.sites["it_capacity_mw"].loc[df["site"]].to_numpy(), 0.0)
+               + df["built_mw"].to_numpy())
         df["it_capacity_mw"] = cap
         df["utilisation"] = np.where(cap > 0, df["it_load_mw"] / np.where(cap > 0, cap, 1), np.nan)
         w = net.periods["weight_h"].loc[df["period"]].to_numpy()
@@ -252,6 +264,23 @@ class Result:
         return df
 
     @cached_property
+    def builds(self) -> pd.DataFrame:
+        """What to build: kind (site, link, line: added capacity; open site: a candidate
+        opened), item, amount, unit, cost (currency over the horizon, annualised)."""
+        self._need("the build-out")
+        lp = self.formulation.lp
+        rows = []
+        for block, col, kind, unit in _BUILDS:
+            blk = lp.variables[block]
+            v = blk.take(self.output.x)
+            cost = blk.take(lp.c) * v * lp.objective_scale
+            for item, amount, money in zip(blk.labels[col], v, cost):
+                if amount > _TOL:
+                    rows.append({"kind": kind, "item": item, "amount": float(amount),
+                                 "unit": unit, "cost": float(money)})
+        return pd.DataFrame(rows, columns=["kind", "item", "amount", "unit", "cost"])
+
+    @cached_property
     def demand_prices(self) -> pd.DataFrame:
         """Demand dual: origin, class, period, price = the cost of serving one more MWh
         of IT work of that class at that origin (a "compute price")."""
@@ -272,6 +301,9 @@ class Result:
             "transmission": float(self.power_lines["tariff_cost"].sum()),
             "unserved": float(self.unserved["cost"].sum()),
         })
+        b = self.builds
+        parts["expansion"] = float(b.loc[b["kind"] != "open site", "cost"].sum())
+        parts["fixed"] = float(b.loc[b["kind"] == "open site", "cost"].sum())
         parts["total"] = parts.sum()
         parts.name = self.network.settings.currency
         return parts

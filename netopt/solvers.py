@@ -52,6 +52,9 @@ class SolverOutput:
     #: A feasible but unproven plan left by a time or iteration limit (LP units).
     partial_objective: float = float("nan")
     partial_x: np.ndarray | None = None
+    #: MIP only: best bound on the objective (LP units) and relative gap.
+    mip_bound: float = float("nan")
+    mip_gap: float = float("nan")
 
 
 # PuLP names for the short names people type; any name PuLP knows works too.
@@ -75,7 +78,7 @@ def available_solvers() -> list[str]:
 
 
 def solve_lp(lp: LinearProgram, solver: str = "highs", *, time_limit: float | None = None,
-             options: dict | None = None) -> SolverOutput:
+             mip_gap: float = 1e-6, options: dict | None = None) -> SolverOutput:
     """Solve a `LinearProgram`.
 
     Parameters
@@ -86,6 +89,8 @@ def solve_lp(lp: LinearProgram, solver: str = "highs", *, time_limit: float | No
         PuLP knows (``pulp.listSolvers()``).
     time_limit : float, optional
         Seconds.
+    mip_gap : float
+        Relative gap at which a mixed-integer solve stops as optimal.
     options : dict, optional
         Extra options passed to the solver (HiGHS option names, or keyword arguments of
         the PuLP solver class).
@@ -96,8 +101,8 @@ def solve_lp(lp: LinearProgram, solver: str = "highs", *, time_limit: float | No
         If the solver is unknown or not installed.
     """
     if solver.lower() == "highs":
-        return _solve_highs(lp, time_limit, options or {})
-    return _solve_pulp(lp, solver, time_limit, options or {})
+        return HighsModel(lp, options).solve(time_limit, mip_gap)
+    return _solve_pulp(lp, solver, time_limit, mip_gap, options or {})
 
 
 # -- HiGHS ------------------------------------------------------------------------------
@@ -163,6 +168,16 @@ class HighsModel:
             self.h.setOptionValue(k, v)
         self._vec = [lp.c.copy(), lp.col_lower.copy(), lp.col_upper.copy(),
                      lp.row_lower.copy(), lp.row_upper.copy()]
+        self._int = (np.flatnonzero(lp.integrality).astype(np.int32) if lp.is_mip
+                     else np.zeros(0, np.int32))
+        self._set_integrality(True)
+
+    def _set_integrality(self, integer: bool) -> None:
+        import highspy
+        if self._int.size:
+            kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
+            self.h.changeColsIntegrality(self._int.size, self._int,
+                                         np.array([kind] * self._int.size))
 
     def update(self, c=None, col_lower=None, col_upper=None, row_lower=None,
                row_upper=None) -> None:
@@ -181,14 +196,21 @@ class HighsModel:
             self.h.changeRowsBounds(i.size, i, new[3][i], new[4][i])
         self._vec = [v.copy() for v in new]
 
-    def solve(self, time_limit: float | None = None) -> SolverOutput:
-        """Run HiGHS from the current basis and read the outcome."""
+    def solve(self, time_limit: float | None = None, mip_gap: float = 1e-6) -> SolverOutput:
+        """Run HiGHS from the current basis and read the outcome.
+
+        For a MIP, the outcome carries the best bound and the gap; the integer columns
+        of an optimal MIP are then fixed and the LP re-solved, so that duals (prices)
+        are those of the chosen build-out.
+        """
         import highspy
         S = highspy.HighsModelStatus
         h = self.h
         t0 = time.perf_counter()
         h.setOptionValue("time_limit", float("inf") if time_limit is None
                          else float(time_limit))
+        if self._int.size:
+            h.setOptionValue("mip_rel_gap", float(mip_gap))
         h.run()
         status = h.getModelStatus()
         if status == S.kUnboundedOrInfeasible:
@@ -207,11 +229,18 @@ class HighsModel:
         st = mapping.get(status, Status.ERROR)
         out = SolverOutput(st, f"HiGHS: {text}", "highs", time.perf_counter() - t0)
         c = self._vec[0]
-        feasible = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
+        info = h.getInfo()
+        feasible = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        if self._int.size:
+            out.mip_bound, out.mip_gap = float(info.mip_dual_bound), float(info.mip_gap)
+            out.message += f" (MIP gap {out.mip_gap:.2e})"
         if st in (Status.TIME_LIMIT, Status.ITERATION_LIMIT) and feasible:
             out.partial_x = np.asarray(h.getSolution().col_value, dtype=float)
             out.partial_objective = float(c @ out.partial_x)
         if st is Status.OPTIMAL:
+            if self._int.size:
+                self._fixed_lp_duals(out, c)
+                return out
             sol = h.getSolution()
             out.x = np.asarray(sol.col_value, dtype=float)
             out.row_dual = np.asarray(sol.row_dual, dtype=float)
@@ -219,9 +248,21 @@ class HighsModel:
             out.objective = float(c @ out.x) if c.size else 0.0
         return out
 
-
-def _solve_highs(lp: LinearProgram, time_limit, options) -> SolverOutput:
-    return HighsModel(lp, options).solve(time_limit)
+    def _fixed_lp_duals(self, out: SolverOutput, c: np.ndarray) -> None:
+        """Fix the integers of the MIP optimum, re-solve the LP for duals, restore."""
+        h, idx = self.h, self._int
+        x = np.asarray(h.getSolution().col_value, dtype=float)
+        fixed = np.round(x[idx])
+        self._set_integrality(False)
+        h.changeColsBounds(idx.size, idx, fixed, fixed)
+        h.run()
+        sol = h.getSolution()
+        out.x = np.asarray(sol.col_value, dtype=float)
+        out.row_dual = np.asarray(sol.row_dual, dtype=float)
+        out.col_dual = np.asarray(sol.col_dual, dtype=float)
+        out.objective = float(c @ out.x)
+        h.changeColsBounds(idx.size, idx, self._vec[1][idx], self._vec[2][idx])
+        self._set_integrality(True)
 
 
 # -- PuLP -------------------------------------------------------------------------------
@@ -238,10 +279,13 @@ def to_pulp(lp: LinearProgram):
         names[blk.start:blk.stop] = [f"{blk.name}_{i}" for i in range(blk.size)]
     lo = [None if np.isinf(v) else float(v) for v in lp.col_lower]
     hi = [None if np.isinf(v) else float(v) for v in lp.col_upper]
+    cats = (np.where(lp.integrality, pulp.LpInteger, pulp.LpContinuous) if lp.is_mip
+            else [pulp.LpContinuous] * len(names))
     if hasattr(prob, "add_variable"):  # PuLP >= 3.3; direct LpVariable is deprecated
-        xs = [prob.add_variable(n, a, b_) for n, a, b_ in zip(names, lo, hi)]
+        xs = [prob.add_variable(n, a, b_, cat=k) for n, a, b_, k in zip(names, lo, hi, cats)]
     else:  # pragma: no cover - older PuLP
-        xs = [pulp.LpVariable(n, lowBound=a, upBound=b_) for n, a, b_ in zip(names, lo, hi)]
+        xs = [pulp.LpVariable(n, lowBound=a, upBound=b_, cat=k)
+              for n, a, b_, k in zip(names, lo, hi, cats)]
     prob += pulp.LpAffineExpression([(xs[j], float(c)) for j, c in enumerate(lp.c) if c != 0]
                                     or [(xs[0], 0.0)] if xs else [])
     A = lp.A
@@ -294,11 +338,13 @@ def _cbc_path() -> str | None:
         return None
 
 
-def _pulp_solver(name: str, time_limit, options):
+def _pulp_solver(name: str, time_limit, options, mip_gap=None):
     import pulp
     kwargs = dict(msg=False, **options)
     if time_limit is not None:
         kwargs["timeLimit"] = float(time_limit)
+    if mip_gap is not None:
+        kwargs["gapRel"] = float(mip_gap)
     long = _PULP_ALIASES.get(name.lower(), name)
     if long == "PULP_CBC_CMD":
         # PuLP's bundled CBC reports infeasibility properly (cbcbox's CBC 2.9.35 writes
@@ -320,9 +366,10 @@ def _pulp_solver(name: str, time_limit, options):
     return pulp.getSolver(long, **kwargs), long
 
 
-def _solve_pulp(lp: LinearProgram, name: str, time_limit, options) -> SolverOutput:
+def _solve_pulp(lp: LinearProgram, name: str, time_limit, mip_gap,
+                options) -> SolverOutput:
     import pulp
-    solver, long = _pulp_solver(name, time_limit, options)
+    solver, long = _pulp_solver(name, time_limit, options, mip_gap if lp.is_mip else None)
     t0 = time.perf_counter()
     prob, xs, cons = to_pulp(lp)
     try:
@@ -332,6 +379,14 @@ def _solve_pulp(lp: LinearProgram, name: str, time_limit, options) -> SolverOutp
     except pulp.PulpSolverError as exc:
         return SolverOutput(Status.ERROR, f"{long}: {exc}", name, time.perf_counter() - t0)
     text = pulp.LpStatus.get(code, str(code))
+    if code == pulp.LpStatusOptimal and lp.is_mip and \
+            prob.sol_status == pulp.LpSolutionIntegerFeasible:
+        st = Status.TIME_LIMIT  # a feasible plan, not proven optimal
+        x = np.array([v.varValue or 0.0 for v in xs], dtype=float)
+        out = SolverOutput(st, f"{long}: stopped with a feasible plan, not proven optimal",
+                           name, time.perf_counter() - t0, partial_x=x,
+                           partial_objective=float(lp.c @ x))
+        return out
     if code == pulp.LpStatusOptimal:
         st = Status.OPTIMAL
     elif code == pulp.LpStatusInfeasible:
@@ -345,6 +400,14 @@ def _solve_pulp(lp: LinearProgram, name: str, time_limit, options) -> SolverOutp
         if code == pulp.LpStatusUndefined:
             text += " (the solver could not classify the outcome; try --solver highs)"
     out = SolverOutput(st, f"{long}: {text}", name, time.perf_counter() - t0)
+    if st is Status.OPTIMAL and lp.is_mip:
+        # duals of the chosen build-out: fix the integers and solve the LP again
+        for j in np.flatnonzero(lp.integrality):
+            v = round(xs[j].varValue or 0.0)
+            xs[j].cat, xs[j].lowBound, xs[j].upBound = pulp.LpContinuous, v, v
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            prob.solve(solver)
     if st is Status.OPTIMAL:
         out.x = np.array([v.varValue or 0.0 for v in xs], dtype=float)
         out.row_dual = np.array([0.0 if c is None else c.pi if c.pi is not None else np.nan

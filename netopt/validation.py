@@ -141,6 +141,24 @@ def _check_rows(tables, settings, files, labels) -> list[Issue]:
         if len(df) and {"from", "to"} <= set(df.columns):
             add(name, (df["from"] == df["to"]) & (df["from"] != ""), "to",
                 "a link must join two different nodes")
+    for name, cap, top in (("sites", "it_capacity_mw", "max_it_capacity_mw"),
+                           ("backbone_links", "bandwidth_gbps", "max_bandwidth_gbps"),
+                           ("power_lines", "capacity_mw", "max_capacity_mw")):
+        df = tables[name]
+        if len(df) and {cap, top} <= set(df.columns):
+            grow = df[top].notna()
+            add(name, grow & ~np.isfinite(df[cap].to_numpy()), top,
+                f"expansion needs a finite {cap} to start from")
+            add(name, grow & (df[top] < df[cap]), top, f"must be >= {cap}")
+    sites = tables["sites"]
+    if len(sites) and {"fixed_cost_year", "it_capacity_mw", "max_it_capacity_mw"} <= set(
+            sites.columns):
+        cand = sites["fixed_cost_year"].notna()
+        add("sites", cand & ~np.isfinite(sites["it_capacity_mw"].to_numpy()),
+            "it_capacity_mw", "a candidate site (fixed_cost_year) needs a finite capacity")
+        add("sites", cand & sites["max_it_capacity_mw"].notna(), "max_it_capacity_mw",
+            "a candidate site (fixed_cost_year) cannot also expand; give it its full "
+            "size as it_capacity_mw")
     links = tables["backbone_links"]
     if len(links) and "cost_per_tb" in links and settings["data_cost_per_tb_km"] is None:
         add("backbone_links", links["cost_per_tb"].isna(), "cost_per_tb",

@@ -3,6 +3,7 @@ loads and solves, or a typed `ValidationError` names the file (and row and colum
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -105,14 +106,21 @@ def _apply_one(folder: Path, kind, file, row, col, value, yaml_text) -> None:
                          .replace("west", "西部"), encoding="utf-8")
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(corruptions())
-def test_corrupted_folder_loads_or_names_the_problem(edits):
+@contextlib.contextmanager
+def _corrupted(edits):
+    """A temporary copy of the toy instance with ``edits`` applied."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "toy"
         shutil.copytree(TOY, folder)
         _apply(folder, edits)
+        yield folder
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(corruptions())
+def test_corrupted_folder_loads_or_names_the_problem(edits):
+    with _corrupted(edits) as folder:
         try:
             net = netopt.load(folder)
         except netopt.ValidationError as exc:
@@ -131,9 +139,5 @@ def test_corrupted_folder_loads_or_names_the_problem(edits):
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(corruptions())
 def test_cli_on_corrupted_folder_exits_cleanly(edits):
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "toy"
-        shutil.copytree(TOY, folder)
-        _apply(folder, edits)
-        rc = main(["validate", str(folder)])
-        assert rc in (0, 2)
+    with _corrupted(edits) as folder:
+        assert main(["validate", str(folder)]) in (0, 2)

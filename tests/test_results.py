@@ -31,7 +31,7 @@ def test_to_dict_is_json_with_status_objective_costs(china_result):
     assert d["status"] == "optimal"
     assert d["objective"] == pytest.approx(china_result.objective)
     assert set(d["costs"]) == {"data_transport", "electricity", "carbon", "transmission",
-                               "unserved", "total"}
+                               "unserved", "expansion", "fixed", "total"}
 
 
 def test_summary_fits_80_columns(china_result):

@@ -124,7 +124,9 @@ def _structure(net: Network, per_pair: int, allow: bool, relax: bool) -> tuple:
             tuple(arcs["efficiency"]), tuple(ld.index), tuple(ld["from"]), tuple(ld["to"]),
             tuple(ld["latency_ms"]), tuple(np.isfinite(ld["bandwidth_gbps"].to_numpy())),
             tuple(net.classes.index), tuple(net.classes["data_intensity_tb_per_mwh"]),
-            tuple(net.classes["max_latency_ms"]),
+            tuple(net.classes["max_latency_ms"]), tuple(net.classes["deferrable"]),
+            tuple(net.periods["window"]),
+            tuple(net.periods["weight_h"]) if net.classes["deferrable"].any() else (),
             tuple(map(tuple, pairs.to_numpy())))
 
 
@@ -138,6 +140,17 @@ def _with_shortfall(b: LPBuilder, relax: bool, name: str, labels: pd.DataFrame,
     return (np.concatenate([rows, np.arange(n)]),
             np.concatenate([cols, blk.start + np.arange(n)]),
             np.concatenate([values, np.full(n, sign)]))
+
+
+def _windows(net: Network) -> tuple[np.ndarray, pd.Index, np.ndarray]:
+    """Window of each period (a blank window is the period alone), the windows, and
+    each period's share of its window's hours."""
+    p = net.periods
+    win = np.where(p["window"].to_numpy() == "", p.index.to_numpy(), p["window"].to_numpy())
+    ids = pd.Index(pd.unique(win))
+    of_t = ids.get_indexer(win)
+    w = p["weight_h"].to_numpy(dtype=float)
+    return of_t, ids, w / np.bincount(of_t, weights=w)[of_t]
 
 
 def _placement_options(net: Network, pairs: pd.DataFrame,
@@ -225,6 +238,27 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
         cols.append(u.start + np.arange(P * T))
     r, c = np.concatenate(rows), np.concatenate(cols)
     b.add_constraints("demand", _pair_labels(pairs, periods), r, c, np.ones(len(r)), 0, 0)
+
+    # -- deferrable work: its energy over each window, in average MW of the window -------
+    win_of_t, win_ids, share = _windows(net)
+    dp = np.flatnonzero(net.classes["deferrable"].loc[pairs["class"]].to_numpy())
+    rank = np.full(P, -1)
+    rank[dp] = np.arange(len(dp))
+    od = rank[pair_of]
+    sel = np.flatnonzero(od[o_of] >= 0)  # x columns of deferrable pairs
+    r = [win_of_t[t_of[sel]] * len(dp) + od[o_of[sel]]]
+    c = [x.start + sel]
+    v = [share[t_of[sel]]]
+    if allow:
+        tp = np.repeat(np.arange(T), len(dp))
+        r.append(win_of_t[tp] * len(dp) + np.tile(np.arange(len(dp)), T))
+        c.append(u.start + tp * P + np.tile(dp, T))
+        v.append(share[tp])
+    b.add_constraints("demand_window", pd.DataFrame({
+        "origin": np.tile(pairs["node"].to_numpy(dtype=object)[dp], len(win_ids)),
+        "class": np.tile(pairs["class"].to_numpy(dtype=object)[dp], len(win_ids)),
+        "window": np.repeat(win_ids.to_numpy(dtype=object), len(dp))}),
+        np.concatenate(r), np.concatenate(c), np.concatenate(v), 0, 0)
 
     # -- site capacity: sum_o x <= C -----------------------------------------------------
     finite = net.sites.index[np.isfinite(net.sites["it_capacity_mw"].to_numpy())]
@@ -319,7 +353,7 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
                        finite, keys, relax, _structure(net, per_pair, allow, relax))
     vec = data_vectors(net, form)
     lp.c, lp.col_lower, lp.col_upper, lp.row_lower, lp.row_upper = vec
-    form.demand = lp.constraints["demand"].take(vec.row_lower).reshape(T, P)
+    form.demand = _demand_matrix(net, form)
     form.options["cost_per_tb"] = _route_costs(net, form)
     if timings is not None:
         timings["routes"] = t_routes - t_start
@@ -415,7 +449,22 @@ def data_vectors(net: Network, f: Formulation) -> Vectors | None:
     lab = lp.constraints["demand"].labels
     d = val.reindex(pd.MultiIndex.from_frame(lab[["origin", "class", "period"]])).fillna(0.0)
     blk = lp.constraints["demand"]
-    row_lo[blk.start:blk.stop] = row_hi[blk.start:blk.stop] = d.to_numpy()
+    d = d.to_numpy()
+    defer = net.classes["deferrable"].loc[lab["class"]].to_numpy()
+    row_lo[blk.start:blk.stop] = np.where(defer, -np.inf, d)
+    row_hi[blk.start:blk.stop] = np.where(defer, np.inf, d)
+    blk = lp.constraints["demand_window"]
+    if blk.size:  # average MW over each window: sum over its periods of share x demand
+        of_t, ids, share = _windows(net)
+        P = len(f.pairs)
+        dmat = d.reshape(T, P) * share[:, None]
+        per_window = np.zeros((len(ids), P))
+        np.add.at(per_window, of_t, dmat)
+        wl = blk.labels
+        pidx = pd.MultiIndex.from_frame(f.pairs[["origin", "class"]]).get_indexer(
+            pd.MultiIndex.from_frame(wl[["origin", "class"]]))
+        rhs = per_window[ids.get_indexer(wl["window"]), pidx]
+        row_lo[blk.start:blk.stop] = row_hi[blk.start:blk.stop] = rhs
     blk = lp.constraints["site_capacity"]
     row_lo[blk.start:blk.stop] = -np.inf
     rows = net.sites.loc[f.site_rows]
@@ -445,5 +494,16 @@ def refill(net: Network, f: Formulation) -> Formulation | None:
                  objective_scale=float(net.periods["weight_h"].sum()))
     T, P = f.demand.shape
     options = f.options.assign(cost_per_tb=_route_costs(net, f))
-    return replace(f, lp=lp, options=options, weights=net.periods["weight_h"],
-                   demand=lp.constraints["demand"].take(vec.row_lower).reshape(T, P))
+    g = replace(f, lp=lp, options=options, weights=net.periods["weight_h"])
+    g.demand = _demand_matrix(net, g)
+    return g
+
+
+def _demand_matrix(net: Network, f: Formulation) -> np.ndarray:
+    """Demand in MW_IT, periods x pairs."""
+    dem = net.demand_by_period
+    val = pd.Series(dem["mw_it"].to_numpy(),
+                    index=pd.MultiIndex.from_frame(dem[["node", "class", "period"]]))
+    lab = f.lp.constraints["demand"].labels
+    d = val.reindex(pd.MultiIndex.from_frame(lab[["origin", "class", "period"]]))
+    return d.fillna(0.0).to_numpy().reshape(len(net.periods), len(f.pairs))

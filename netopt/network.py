@@ -19,6 +19,7 @@ __all__ = ["Network", "Settings", "great_circle_km"]
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 # Columns whose change can make demand unreachable or a site unpowered.
 _GRAPH_SENSITIVE = {("backbone_links", "latency_ms"), ("backbone_links", "length_km"),
+                    ("demand_profiles", "factor"),
                     ("classes", "max_latency_ms"), ("settings", "route_factor"),
                     ("settings", "fibre_ms_per_km"), ("sources", "capacity_mw"),
                     ("power_lines", "capacity_mw"), ("availability", "availability"),
@@ -67,7 +68,7 @@ class Network:
     nodes, sites, sources, classes, demand : DataFrame
         Required tables; columns as documented in ``instances/README.md``. A table may
         carry its id as a column or as an index named ``id``.
-    backbone_links, power_lines, periods, availability : DataFrame, optional
+    backbone_links, power_lines, periods, availability, demand_profiles : DataFrame, optional
         Optional tables. Without ``periods`` there is one period of 8760 h.
     settings : Settings or mapping, optional
         Network-wide settings (name, currency, carbon price, ...).
@@ -103,12 +104,13 @@ class Network:
                  power_lines: pd.DataFrame | None = None,
                  periods: pd.DataFrame | None = None,
                  availability: pd.DataFrame | None = None,
+                 demand_profiles: pd.DataFrame | None = None,
                  settings: Settings | Mapping[str, Any] | None = None, *,
                  _files: Mapping[str, str] | None = None,
                  _labels: Mapping[str, np.ndarray] | None = None):
         raw = dict(nodes=nodes, sites=sites, sources=sources, backbone_links=backbone_links,
                    power_lines=power_lines, classes=classes, periods=periods, demand=demand,
-                   availability=availability)
+                   demand_profiles=demand_profiles, availability=availability)
         if isinstance(settings, Settings):
             settings = settings.to_dict()
         files = dict(_files or {})
@@ -185,12 +187,18 @@ class Network:
 
     @cached_property
     def demand_by_period(self) -> pd.DataFrame:
-        """Demand with blank periods spread over every period: node, class, period,
-        mw_it (one row per key)."""
+        """Demand with blank periods spread over every period (times the class's
+        profile factor, default 1): node, class, period, mw_it (one row per key)."""
         d = self.demand
         every = d["period"] == ""
         spread = d[every].drop(columns="period").merge(
             pd.DataFrame({"period": self.periods.index}), how="cross")
+        prof = self.demand_profiles
+        if len(prof) and len(spread):
+            factor = pd.Series(prof["factor"].to_numpy(), index=pd.MultiIndex.from_frame(
+                prof[["class", "period"]]))
+            f = factor.reindex(pd.MultiIndex.from_frame(spread[["class", "period"]]))
+            spread["mw_it"] = spread["mw_it"] * f.fillna(1.0).to_numpy()
         out = pd.concat([d[~every], spread], ignore_index=True)
         return out[["node", "class", "period", "mw_it"]]
 

@@ -285,8 +285,23 @@ class Result:
         """Demand dual: origin, class, period, price = the cost of serving one more MWh
         of IT work of that class at that origin (a "compute price")."""
         self._need("demand prices")
-        lab = self.formulation.lp.constraints["demand"].labels
-        return lab.assign(price=self._per_mwh("demand"))
+        lp = self.formulation.lp
+        lab = lp.constraints["demand"].labels
+        price = self._per_mwh("demand")
+        wb = lp.constraints["demand_window"]
+        if wb.size:  # deferrable work: the window's price, per MWh of the window
+            from .formulation import _windows
+            of_t, ids, share = _windows(self.network)
+            hours = np.bincount(of_t, weights=self.formulation.weights.to_numpy())
+            dual = pd.Series(wb.take(self.output.row_dual) * lp.objective_scale /
+                             hours[ids.get_indexer(wb.labels["window"])],
+                             index=pd.MultiIndex.from_frame(wb.labels))
+            win = pd.Series(ids[of_t], index=self.network.periods.index)
+            key = pd.MultiIndex.from_arrays([lab["origin"], lab["class"],
+                                             win.loc[lab["period"]].to_numpy()])
+            from_window = dual.reindex(key).to_numpy()
+            price = np.where(np.isnan(from_window), price, from_window)
+        return lab.assign(price=price)
 
     @cached_property
     def costs(self) -> pd.Series:

@@ -200,6 +200,9 @@ TABLES: dict[str, TableSpec] = {
                 Column("max_latency_ms", "float", "ms", "one-way latency SLA; blank or inf "
                        "= none (batch work)", required=False, default=INF, low=0,
                        high=BIG_MS, allow_inf=True),
+                Column("deferrable", "bool", doc="true: its energy must be served within "
+                       "each window of periods (periods.csv), hour by hour as it likes",
+                       required=False, default=False),
             ),
         ),
         TableSpec(
@@ -208,6 +211,8 @@ TABLES: dict[str, TableSpec] = {
                 _id("unique period id"),
                 Column("weight_h", "float", "h", "hours the period stands for",
                        low=0, low_open=True, high=1e6),
+                Column("window", "str", doc="window for deferrable work (e.g. a day or a "
+                       "season); blank = the period alone", required=False, default=""),
             ),
             required_file=False,
         ),
@@ -221,6 +226,17 @@ TABLES: dict[str, TableSpec] = {
                 Column("mw_it", "float", "MW_IT", "average IT load", low=0, high=BIG_MW),
             ),
             key=None,
+        ),
+        TableSpec(
+            "demand_profiles", "demand_profiles.csv",
+            "Factor on a class's demand in a period, for demand rows without a period.",
+            (
+                Column("class", "str", doc="class id (classes.csv)"),
+                Column("period", "str", doc="period id (periods.csv)"),
+                Column("factor", "float", "-", "multiplies mw_it (default 1)", low=0,
+                       high=1e3),
+            ),
+            key=None, required_file=False, non_empty=False,
         ),
         TableSpec(
             "availability", "availability.csv",
@@ -477,3 +493,46 @@ def coerce_settings(data: Any, file: str) -> tuple[dict[str, Any], list[Issue]]:
             v = float(out[col.name])
             out[col.name] = None if np.isnan(v) else v
     return out, issues
+
+
+def markdown_tables() -> str:
+    """The settings and every table as Markdown (the reference part of
+    ``instances/README.md``, which a test keeps equal to this)."""
+    def rng(c: Column) -> str:
+        parts = []
+        if c.low is not None:
+            parts.append(f"{'>' if c.low_open else '≥'} {c.low:g}")
+        if c.high is not None:
+            parts.append(f"≤ {c.high:g}")
+        if c.allow_inf:
+            parts.append("inf allowed")
+        return ", ".join(parts)
+
+    def blank(c: Column) -> str:
+        if c.name == "data_cost_per_tb_km":
+            return "none (every link then needs `cost_per_tb`)"
+        if c.default is None:
+            return "required"
+        if isinstance(c.default, float) and np.isnan(c.default):
+            return "derived" if c.name in ("length_km", "latency_ms", "cost_per_tb") else "none"
+        if c.default == "" or isinstance(c.default, bool):
+            return "blank" if c.default == "" else str(c.default).lower()
+        return f"{c.default:g}" if isinstance(c.default, float) else str(c.default)
+
+    out = ["## network.yaml", "", "| key | type | unit | default | range | meaning |",
+           "|---|---|---|---|---|---|"]
+    for c in SETTINGS:
+        kind = "int" if c.name == "routes_per_pair" else c.dtype
+        out.append(f"| `{c.name}` | {kind} | {c.unit} | {blank(c)} | {rng(c)} | {c.doc} |")
+    for t in TABLES.values():
+        out += ["", f"## `{t.file}` — {t.doc}", "",
+                ("Required file" if t.required_file else "Optional file")
+                + ("; at least one row." if t.non_empty else "; may be empty.")
+                + (f" Key: `{t.key}` (unique)." if t.key else ""), "",
+                "| column | type | unit | blank means | range | meaning |",
+                "|---|---|---|---|---|---|"]
+        for c in t.columns:
+            opt = "" if c.required else " (optional column)"
+            out.append(f"| `{c.name}`{opt} | {c.dtype} | {c.unit} | {blank(c)} | {rng(c)} "
+                       f"| {c.doc} |")
+    return "\n".join(out) + "\n"

@@ -32,6 +32,8 @@ _REFERENCES = [
     ("demand", "node", "nodes"),
     ("demand", "class", "classes"),
     ("demand", "period", "periods"),
+    ("demand_profiles", "class", "classes"),
+    ("demand_profiles", "period", "periods"),
     ("availability", "source", "sources"),
     ("availability", "period", "periods"),
 ]
@@ -164,6 +166,7 @@ def _check_rows(tables, settings, files, labels) -> list[Issue]:
         add("backbone_links", links["cost_per_tb"].isna(), "cost_per_tb",
             "no cost_per_tb, and network.yaml sets no data_cost_per_tb_km to derive it")
     for name, keys in (("demand", ["node", "class", "period"]),
+                       ("demand_profiles", ["class", "period"]),
                        ("availability", ["source", "period"])):
         df = tables[name]
         if len(df) and set(keys) <= set(df.columns):

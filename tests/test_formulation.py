@@ -34,7 +34,8 @@ def test_toy_matrix_by_hand(toy):
     # x: ai west/east, archive west/east, interactive east = 5; u: 3; g: 2; f: 1
     assert cols == 5 + 3 + 2 + 1
     assert {k: b.size for k, b in lp.constraints.items()} == {
-        "demand": 3, "site_capacity": 2, "bandwidth": 0, "line_capacity": 0, "balance": 2}
+        "demand": 3, "demand_window": 0, "site_capacity": 2, "bandwidth": 0,
+        "line_capacity": 0, "balance": 2}
     assert rows == 7
     assert _linprog(lp) == pytest.approx(575_137_800, rel=1e-9)
 

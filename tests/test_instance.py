@@ -64,15 +64,16 @@ def test_unknown_instance_suggests(tmp_path):
         netopt.load("toyy")
 
 
-def test_instance_docs_cover_every_setting_and_column():
+def test_instance_docs_match_the_schema():
+    from netopt.schema import markdown_tables
     doc = (INSTANCES / "README.md").read_text(encoding="utf-8")
+    assert doc.endswith(markdown_tables()), (
+        "instances/README.md is out of date: its reference part must be "
+        "netopt.schema.markdown_tables()")
     for c in SETTINGS:
-        assert f"`{c.name}`" in doc, c.name
+        assert f"`{c.name}`" in doc
     for t in TABLES.values():
-        assert f"`{t.file}`" in doc, t.file
-        section = doc.split(f"`{t.file}`", 1)[1].split("\n## ", 1)[0]
-        for c in t.columns:
-            assert f"`{c.name}`" in section, (t.file, c.name)
+        assert f"`{t.file}`" in doc
 
 
 def test_every_builtin_cites_its_sources():

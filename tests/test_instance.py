@@ -137,3 +137,22 @@ def test_million_row_demand_loads_with_bounded_memory(tmp_path):
     assert rows == 1_000_000
     # 18 MB of CSV; the loader must not blow up by orders of magnitude (measured ~300 MB)
     assert peak_kb / 1024 < 1500
+
+
+def test_seasons_instance_is_reproduced_by_its_script(tmp_path):
+    import runpy
+    import sys
+    folder = INSTANCES / "china-edwc-seasons"
+    mod = runpy.run_path(str(folder / "synthesize.py"))
+    out = tmp_path / "s"
+    out.mkdir()
+    mod["main"](out)
+    for f in out.iterdir():
+        assert f.read_bytes() == (folder / f.name).read_bytes(), f.name
+    net = netopt.load(folder)
+    assert len(net.periods) == 96 and net.classes["deferrable"].sum() == 2
+    # a year's clean energy is the annual instance's
+    base = netopt.load("china-edwc")
+    for sid in ("hydro_sichuan", "green_horinger"):
+        mean = net.availability_matrix.loc[sid].mean() * net.sources.loc[sid, "capacity_mw"]
+        assert mean == pytest.approx(base.sources.loc[sid, "capacity_mw"], rel=1e-3)

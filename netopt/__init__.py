@@ -10,7 +10,7 @@ returns a `Result` of pandas DataFrames.
 True
 """
 
-from .counterfactuals import Comparison, breakeven_table, compare
+from .counterfactuals import Comparison, breakeven_table, compare, flexibility
 from .diagnosis import diagnose
 from .errors import (InfeasibleError, InstanceNotFoundError, Issue, NetoptError,
                      NotOptimalError, SolverError, ValidationError)
@@ -34,4 +34,5 @@ __all__ = [
     "Issue", "InstanceNotFoundError", "SolverError", "NotOptimalError", "InfeasibleError",
     "diagnose", "compare", "Comparison", "breakeven_table", "ranging", "Ranging",
     "sweep", "breakeven", "BreakEven", "pareto", "apply", "ScenarioError", "generate",
+    "flexibility",
 ]

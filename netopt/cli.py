@@ -151,6 +151,15 @@ def _compare(args) -> int:
     wins = table.groupby(["class", "winner"]).size().unstack(fill_value=0)
     print("\nWhich way wins, over every origin and remote site (counts):")
     print(wins.to_string())
+    if net.classes["deferrable"].any():
+        from .counterfactuals import flexibility
+        from .report import human
+        flex = flexibility(net)
+        gain = flex.loc["flexibility_gain"]
+        print(f"\nDeferrable work ({', '.join(net.classes.index[net.classes['deferrable']])})"
+              f" saves {human(gain['total'], net.settings.currency)} and absorbs "
+              f"{human(gain['curtailed_mwh'], 'MWh')} of clean supply that fixed work "
+              f"would leave unused ({human(gain['curtailed_mwh_west'], 'MWh')} in the west).")
     if args.out:
         from ._files import atomic_folder, write_csv
         with atomic_folder(args.out) as tmp:

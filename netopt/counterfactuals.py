@@ -20,7 +20,7 @@ from .results import Result
 from .solvers import HighsModel
 from .sweep import result_metrics
 
-__all__ = ["compare", "Comparison", "breakeven_table", "zones"]
+__all__ = ["compare", "Comparison", "breakeven_table", "flexibility", "zones"]
 
 SCENARIOS = ("joint", "move_power_only", "move_data_only")
 
@@ -145,6 +145,41 @@ def _unserved(name: str, r: Result, f: Formulation, away: np.ndarray) -> list[di
             why = "sites in its zone lack capacity or power"
         out.append({"scenario": name, "origin": o, "class": k, "mwh_it": mwh,
                     "reason": why})
+    return out
+
+
+def flexibility(network: Network) -> pd.DataFrame:
+    """What deferrable work is worth: the plan as given against all work fixed in time.
+
+    Returns
+    -------
+    DataFrame
+        Rows ``as_planned``, ``all_fixed`` and ``flexibility_gain`` (fixed less planned):
+        total cost, curtailed_mwh (limited clean supply left unused), emissions_t, and
+        ``curtailed_mwh_west`` (at sources in the west). The gain's curtailment is the
+        clean energy the flexible work absorbs.
+
+    Examples
+    --------
+    >>> import netopt
+    >>> gain = flexibility(netopt.load("china-edwc-seasons")).loc["flexibility_gain"]
+    >>> bool(gain["total"] >= 0 and gain["curtailed_mwh"] >= -1e-6)
+    True
+    """
+    from .optimize import solve
+    fixed = Network(**{**network.tables,
+                       "classes": network.classes.assign(deferrable=False)},
+                    settings=network.settings)
+    rows = {}
+    for name, net in (("as_planned", network), ("all_fixed", fixed)):
+        r = solve(net)
+        src = r.sources
+        west = network.nodes["region"].reindex(src["node"]).to_numpy() == "west"
+        rows[name] = {"total": r.objective, "curtailed_mwh": r.totals()["curtailed_mwh"],
+                      "curtailed_mwh_west": float(src.loc[west, "curtailed_mwh"].sum()),
+                      "emissions_t": r.totals()["emissions_t"]}
+    out = pd.DataFrame(rows).T
+    out.loc["flexibility_gain"] = out.loc["all_fixed"] - out.loc["as_planned"]
     return out
 
 

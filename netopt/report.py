@@ -20,6 +20,8 @@ def human(value: float, unit: str = "") -> str:
     """A number with a thousands-scale suffix: 1.23 k, 4.56 M, 7.89 bn."""
     if value is None or not np.isfinite(value):
         return f"{value} {unit}".strip()
+    if abs(value) < 1e-6:  # solver round-off
+        return f"0 {unit}".rstrip()
     a = abs(value)
     for div, suffix in ((1e12, " tn"), (1e9, " bn"), (1e6, " M"), (1e3, " k")):
         if a >= div:

@@ -86,3 +86,10 @@ def test_cbc_agrees_on_deferrable(tmp_path):
     assert netopt.solve(net, "cbc").objective == pytest.approx(2 * 12 * 100)
     netopt.save(net, tmp_path / "dn")
     assert netopt.solve(netopt.load(tmp_path / "dn")).objective == pytest.approx(2400)
+
+
+def test_flexibility_gain_by_hand():
+    flex = netopt.flexibility(one_node(deferrable=True))
+    gain = flex.loc["flexibility_gain"]
+    assert gain["total"] == pytest.approx(4 * 12 * 100)      # no night power to buy
+    assert gain["curtailed_mwh"] == pytest.approx(4 * 12)    # solar absorbed by day

@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
     s.add_argument("--write-lp", metavar="FILE", help="also write the LP (.lp or .mps)")
     s.add_argument("--time-limit", type=float, metavar="SECONDS")
+    s.add_argument("--mip-gap", type=float, default=1e-6, metavar="GAP",
+                   help="relative gap at which an open/close MIP stops (default 1e-6)")
     s.add_argument("--strict", action="store_true",
                    help="no unserved demand allowed (infeasible if demand cannot be met)")
     s.add_argument("--routes", type=int, metavar="M",
@@ -109,7 +111,8 @@ def _parser() -> argparse.ArgumentParser:
 def _solve(args) -> int:
     net = load(args.path)
     result = solve(net, args.solver, time_limit=args.time_limit, write_lp_to=args.write_lp,
-                   allow_unserved=False if args.strict else None, routes_per_pair=args.routes)
+                   allow_unserved=False if args.strict else None, routes_per_pair=args.routes,
+                   mip_gap=args.mip_gap)
     if args.stats:
         print(_stats_text(result.formulation.lp.stats()), file=sys.stderr)
     if args.json:

@@ -139,3 +139,11 @@ def test_milp_time_limit_reports_bound_and_gap_honestly():
     assert "MIP gap" in r.message
     with pytest.raises(netopt.NotOptimalError):
         r.builds
+
+
+def test_cli_solves_a_mip_and_shows_builds(tmp_path, capsys):
+    from netopt.cli import main
+    netopt.save(_candidate_network(3, 5), tmp_path / "cand")
+    assert main(["solve", str(tmp_path / "cand"), "--mip-gap", "1e-4"]) == 0
+    out = capsys.readouterr().out
+    assert "MIP: best bound" in out and "optimal" in out

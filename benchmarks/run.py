@@ -124,10 +124,20 @@ def _run(code: str, *args: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def _network_for(target: float, tmp: Path):
-    """A synthetic instance with about `target` LP variables (calibrated on one period)."""
+def _network_for(target: float, tmp: Path, shape: str = "deep"):
+    """A synthetic instance with about `target` LP variables.
+
+    deep: a few hundred places and many periods (calibrated on one period);
+    wide: one period and as many places as it takes (variables ~ nodes^2 / 5).
+    """
     import netopt
     from netopt.formulation import formulate
+    if shape == "wide":
+        nodes, periods = int(np.sqrt(5 * target)), 1
+        net = netopt.generate(nodes, periods=1, seed=1)
+        folder = tmp / f"w{int(target)}"
+        netopt.save(net, folder, overwrite=True)
+        return folder, nodes, periods
     nodes = {1e4: 150, 1e5: 300, 1e6: 500, 1e7: 1000}.get(target, int(60 * target ** 0.25))
     one = netopt.generate(nodes, periods=1, seed=1)
     per_period = formulate(one).lp.shape[1]
@@ -161,13 +171,16 @@ def main() -> None:
     ap.add_argument("--pulp-max", type=float, default=1e6,
                     help="largest size for the textbook PuLP reference")
     ap.add_argument("--quick", action="store_true", help="sizes 1e4,1e5 only")
+    ap.add_argument("--shape", choices=["deep", "wide"], default="deep",
+                    help="deep: few places, many periods (default); wide: many places, "
+                    "one period")
     args = ap.parse_args()
     sizes = [1e4, 1e5] if args.quick else [float(s) for s in args.sizes.split(",")]
     rows = []
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         for target in sizes:
-            folder, nodes, periods = _network_for(target, tmp)
+            folder, nodes, periods = _network_for(target, tmp, args.shape)
             npz = str(tmp / f"lp{int(target)}.npz")
             print(f"size ~{target:.0e}: {nodes} nodes, {periods} periods ...", flush=True)
             mine = _run(NETOPT, str(folder), npz)
@@ -183,13 +196,16 @@ def main() -> None:
                 "floor": floor, "pulp": pulp})
             print(json.dumps(rows[-1], default=str)[:400], flush=True)
     route_s, route_n = _routes_2000()
-    text = _report(rows, route_s, route_n)
+    text = _report(rows, route_s, route_n, args.shape)
     print(text)
-    write_section("scale", text)
+    write_section("scale" if args.shape == "deep" else "scale-wide", text)
 
 
-def _report(rows, route_s, route_n) -> str:
-    lines = ["## Scale: netopt against the solver's floor and the textbook PuLP way", "",
+def _report(rows, route_s, route_n, shape="deep") -> str:
+    what = ("a few hundred places, many periods" if shape == "deep" else
+            "many places, one period")
+    lines = [f"## Scale ({shape}: {what}): netopt against the solver's floor and the "
+             "textbook PuLP way", "",
              f"Machine: {machine()}", "",
              "Times in seconds; memory is each process's peak RSS in MB. Ratios are "
              "netopt / floor unless named.", "",

@@ -63,9 +63,11 @@ def _table(rows, hops_route, hops_pos, hops_dir, link_data) -> Routes:
     table = pd.DataFrame(rows, columns=["origin", "node", "rank"])
     table.insert(0, "route", np.arange(len(table)))
     pos = np.asarray(hops_pos, dtype=np.int64)
-    hops = pd.DataFrame({"route": np.asarray(hops_route, dtype=np.int64),
-                         "link": link_data.index.to_numpy()[pos],
-                         "direction": np.asarray(hops_dir, dtype=np.int64)})
+    # compact: tens of millions of hops on a large backbone (4 + 4 + 1 bytes a hop)
+    hops = pd.DataFrame({"route": np.asarray(hops_route, dtype=np.int32),
+                         "link": pd.Categorical.from_codes(pos.astype(np.int32),
+                                                           categories=link_data.index),
+                         "direction": np.asarray(hops_dir, dtype=np.int8)})
     lat = link_data["latency_ms"].to_numpy(dtype=float)[pos]
     cost = link_data["cost_per_tb"].to_numpy(dtype=float)[pos]
     r = hops["route"].to_numpy()

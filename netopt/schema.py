@@ -8,7 +8,7 @@ frames and reports every bad value with its row and column.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np

@@ -245,7 +245,7 @@ def sweep(network: Network, parameters: Mapping[str, Sequence[Any]] | None = Non
     bar = tqdm(total=len(pending), disable=not progress, file=sys.stderr, unit="scenario")
     try:
         if not pending:
-            pass
+            pass  # everything was read back from `out`
         elif scheduler is not None:
             _run_dask(network, pending, scheduler, solver, reuse, time_limit, metrics, record)
         elif processes == 1 or len(pending) == 1:

@@ -46,7 +46,6 @@ def test_strict_mode_has_no_unserved_variables(toy):
 
 def test_bandwidth_limit_binds_and_is_priced():
     from conftest import two_node
-    import pandas as pd
     net = two_node(delta=0.45, price_e=2000.0, weight=1.0)  # 1 MW_IT = 1 Gbps
     links = net.backbone_links.assign(bandwidth_gbps=0.25)
     net = netopt.Network(**{**net.tables, "backbone_links": links}, settings=net.settings)

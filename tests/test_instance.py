@@ -141,7 +141,6 @@ def test_million_row_demand_loads_with_bounded_memory(tmp_path):
 
 def test_seasons_instance_is_reproduced_by_its_script(tmp_path):
     import runpy
-    import sys
     folder = INSTANCES / "china-edwc-seasons"
     mod = runpy.run_path(str(folder / "synthesize.py"))
     out = tmp_path / "s"

@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="candidate routes per origin-site pair (default from network.yaml)")
     s.add_argument("--stats", action="store_true",
                    help="print the LP's size and coefficient ranges (to stderr)")
+    s.add_argument("--plot", metavar="FILE.png", help="write the solution map")
+
+    rp = sub.add_parser("report", help="write a self-contained HTML report")
+    rp.add_argument("path", nargs="?", default=None, metavar="PATH")
+    rp.add_argument("-o", "--out", default="report.html", metavar="FILE.html")
 
     v = sub.add_parser("validate", help="check an instance and list every problem")
     v.add_argument("path", metavar="PATH", help="instance folder or built-in name")
@@ -126,6 +131,21 @@ def _solve(args) -> int:
         result.write(args.out)
         if not args.json:
             print(f"\nResults written to {args.out}/")
+    if args.plot:
+        from .plot import solution_map
+        solution_map(result).savefig(args.plot, dpi=110)
+        if not args.json:
+            print(f"Map written to {args.plot}")
+    return 0
+
+
+def _report(args) -> int:
+    from .html_report import write_html_report
+    from .instance import resolve
+    folder = resolve(args.path)
+    net = load(folder)
+    write_html_report(args.out, net, sources_file=folder / "SOURCES.md")
+    print(f"Report written to {args.out}")
     return 0
 
 
@@ -266,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     run = {"solve": _solve, "validate": _validate, "instances": _instances,
            "compare": _compare, "sweep": _sweep, "breakeven": _breakeven,
-           "pareto": _pareto, "generate": _generate}[args.command]
+           "pareto": _pareto, "generate": _generate, "report": _report}[args.command]
     logging.basicConfig(format="netopt: %(message)s", stream=sys.stderr,
                         level=logging.DEBUG if args.debug else logging.INFO)
     try:

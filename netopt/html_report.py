@@ -8,7 +8,6 @@ import io
 import os
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from . import plot
@@ -42,7 +41,6 @@ window.addEventListener('load', function () {
 def _img(fig, alt: str) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90)
-    plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode()
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
 

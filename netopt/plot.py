@@ -1,22 +1,25 @@
 """Figures for planners (matplotlib, no network access): the solution map, cost
 breakdown, sweep curves, the cost-carbon frontier and the break-even chart.
 
-Every function returns a `matplotlib.figure.Figure` with titles, units and legends.
+Every function returns a `matplotlib.figure.Figure` with titles, units and legends. The
+figures are made without pyplot, so no backend or global state is touched: save them
+with ``fig.savefig(...)``, or let a notebook display them.
 """
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-matplotlib.use("Agg")  # files, never a display
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
+from .network import Network
+from .results import Result
 
-from .network import Network  # noqa: E402
-from .results import Result  # noqa: E402
+
+def _figure(w: float, h: float):
+    fig = Figure(figsize=(w, h), layout="constrained")
+    return fig, fig.subplots()
 
 __all__ = ["solution_map", "cost_breakdown", "sweep_curve", "frontier", "breakeven_chart"]
 
@@ -27,7 +30,7 @@ def solution_map(result: Result, *, labels: bool = True) -> Figure:
     """
     net = result.network
     nodes = net.nodes
-    fig, ax = plt.subplots(figsize=(9, 7), layout="constrained")
+    fig, ax = _figure(9, 7)
     ax.scatter(nodes["lon"], nodes["lat"], s=12, c="0.6", zorder=2)
     links = result.links.groupby("link").agg(tb=("tb_moved", "sum"), a=("from", "first"),
                                              b=("to", "first"))
@@ -74,7 +77,7 @@ def cost_breakdown(result: Result) -> Figure:
     c = result.costs.drop("total")
     c = c[c.abs() > 0]
     cur = result.network.settings.currency
-    fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
+    fig, ax = _figure(7, 3.5)
     ax.barh(c.index[::-1], c.to_numpy()[::-1] / 1e6, color="tab:blue")
     ax.set_xlabel(f"million {cur} over the horizon")
     ax.set_ylabel("cost part")
@@ -86,7 +89,7 @@ def cost_breakdown(result: Result) -> Figure:
 def sweep_curve(df: pd.DataFrame, x: str, y: str = "objective", *, hue: str | None = None,
                 xlabel: str | None = None, ylabel: str | None = None) -> Figure:
     """A metric of a sweep (`netopt.sweep`) against one parameter, a line per ``hue``."""
-    fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+    fig, ax = _figure(7, 4)
     groups = df.groupby(hue) if hue else [(None, df)]
     for key, g in groups:
         g = g.sort_values(x)
@@ -101,7 +104,7 @@ def sweep_curve(df: pd.DataFrame, x: str, y: str = "objective", *, hue: str | No
 
 def frontier(front: pd.DataFrame, currency: str = "CNY") -> Figure:
     """The cost-carbon frontier (`netopt.pareto`)."""
-    fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+    fig, ax = _figure(7, 4)
     ax.plot(front["emissions_t"] / 1e6, front["objective"] / 1e9, marker="o",
             label="least cost for each emission cap")
     ax.set_xlabel("emissions (Mt CO2 over the horizon)")
@@ -126,7 +129,7 @@ def breakeven_chart(network: Network, *, origin: str | None = None, sites: int =
     top = max_delta or float(np.nanmax(np.r_[t["delta_star"].to_numpy(), 1.0]) * 2)
     d = np.linspace(0, top, 100)
     cur = network.settings.currency
-    fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    fig, ax = _figure(7, 4.5)
     for r in t.itertuples():
         pue = network.sites.loc[r.site, "pue"]
         ax.plot(d, d * r.cost_per_tb + pue * r.site_price, label=f"move data to {r.site}")

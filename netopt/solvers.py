@@ -108,14 +108,18 @@ def solve_lp(lp: LinearProgram, solver: str = "highs", *, time_limit: float | No
 # -- HiGHS ------------------------------------------------------------------------------
 @contextlib.contextmanager
 def _quiet_stdout():
-    """Silence C-level stdout (HiGHS prints a banner when constructed)."""
+    """Silence C-level stdout (HiGHS prints a banner when constructed).
+
+    File descriptor 1 itself is redirected: in Jupyter, sys.stdout has no descriptor
+    but the kernel still captures what C code writes to fd 1.
+    """
+    fd = 1
     try:
-        fd = sys.stdout.fileno()
+        sys.stdout.flush()
+        saved = os.dup(fd)
     except (AttributeError, OSError, ValueError):
         yield
         return
-    sys.stdout.flush()
-    saved = os.dup(fd)
     with open(os.devnull, "w") as null:
         os.dup2(null.fileno(), fd)
         try:

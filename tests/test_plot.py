@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pytest
 
 import netopt
@@ -25,7 +24,6 @@ def test_map_draws_flows_sites_and_legend(toy_result):
     ax = _labelled(fig)
     assert "longitude" in ax.get_xlabel() and ax.get_legend() is not None
     assert any("price" in a.get_ylabel() for a in fig.axes[1:])  # colour bar with unit
-    plt.close(fig)
 
 
 def test_other_figures(toy_result, china):
@@ -38,8 +36,7 @@ def test_other_figures(toy_result, china):
                                  "power_lines.capacity_mw[uhv]", xlabel="line capacity (MW)",
                                  ylabel="total cost (CNY)")):
         _labelled(fig)
-        plt.close(fig)
-
+    
 
 def test_cli_plot_writes_png(tmp_path):
     from netopt.cli import main

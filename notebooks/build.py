@@ -1,0 +1,133 @@
+"""Write and execute the notebooks, so that they carry real output.
+
+    python notebooks/build.py
+
+The test suite executes every notebook again (tests/test_notebooks.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat as nbf
+from nbclient import NotebookClient
+
+HERE = Path(__file__).resolve().parent
+SHOW = "\nfig.set_dpi(70)\nfig"
+
+BOOKS = {
+    "01-quickstart": [
+        "md:# Quickstart: load, solve, read the results\n\nThe built-in China instance: 8 "
+        "hubs, 10 data-centre clusters, West-to-East UHV lines (every number cited in "
+        "`instances/china-edwc/SOURCES.md`).",
+        "%matplotlib inline\nimport netopt\nfrom netopt import plot\n"
+        "net = netopt.load(\"china-edwc\")\nnet",
+        "result = netopt.solve(net)\nprint(result.summary())",
+        "md:Every result is a pandas DataFrame. Where does each class run, and what does "
+        "it cost?",
+        "result.costs",
+        "result.by_class()",
+        "result.placement.sort_values(\"mwh_it\", ascending=False).head(8)",
+        "md:Prices from the duals: electricity at each site's node, and the marginal cost "
+        "of one more MWh of each class at each origin (a compute price).",
+        "result.sites[[\"site\", \"it_load_mw\", \"utilisation\", \"price\", \"capacity_price\"]]",
+        "result.demand_prices.pivot(index=\"origin\", columns=\"class\", values=\"price\")"
+        ".round(0)",
+        "fig = plot.solution_map(result)" + SHOW,
+    ],
+    "02-move-data-not-power": [
+        "md:# Move data, not power\n\nFor which workloads does it pay to send the data "
+        "west to cheap power rather than send the power east? DESIGN.md's break-even: "
+        "`delta* = (PUE_e (p_w + tariff) / eta - PUE_w p_w) / cost(p)`.",
+        "%matplotlib inline\nimport netopt\nfrom netopt import plot\n"
+        "net = netopt.load(\"china-edwc\")\ntable = netopt.breakeven_table(net)\n"
+        "table[table.origin == \"shanghai\"].head(6)",
+        "fig = plot.breakeven_chart(net, origin=\"shanghai\")" + SHOW,
+        "md:The three ways to run the country: the joint optimum, moving power only (work "
+        "stays in its origin's zone), moving data only (no power line carries anything).",
+        "comp = netopt.compare(net)\ncomp.table.set_index(\"scenario\")[[\"total\", "
+        "\"electricity\", \"data_transport\", \"transmission_losses_mwh\", \"emissions_t\", "
+        "\"saving_by_joint\"]]",
+        "md:How robust is the westward move? The price of moving data is the least certain "
+        "figure (FACTS.md): find where each class stops going west.",
+        "for k, high in ((\"batch_analytics\", 1.0), (\"ai_training\", 50.0)):\n"
+        "    be = netopt.breakeven(net, \"settings.data_cost_per_tb_km\", 0.001, high,\n"
+        "                          f\"west_share:{k}>0.5\", tol=1e-3)\n"
+        "    print(f\"{k}: stops going west at {be.value:.3f} CNY/TB/km = \"\n"
+        "          f\"{be.value * 2000:,.0f} CNY/TB over 2,000 km ({be.solves} solves)\")",
+        "df = netopt.sweep(net, {\"settings.data_cost_per_tb_km\": [0.0075, 0.015, 0.03, "
+        "0.06, 0.12, 0.24, 0.48]}, processes=1, progress=False)\n"
+        "fig = plot.sweep_curve(df, \"settings.data_cost_per_tb_km\", "
+        "\"west_share:batch_analytics\", xlabel=\"data price (CNY per TB and km)\", "
+        "ylabel=\"share of batch work served in the west\")" + SHOW,
+    ],
+    "04-carbon": [
+        "md:# Cost and carbon\n\nThe epsilon-constraint frontier: the least cost for each "
+        "cap on emissions, from the cleanest plan to the cheapest. The dual of the cap is "
+        "the carbon price that would get there.",
+        "%matplotlib inline\nimport netopt\nfrom netopt import plot\n"
+        "net = netopt.load(\"china-edwc\")\nfront = netopt.pareto(net, points=9)\n"
+        "front[[\"epsilon\", \"objective\", \"emissions_t\", \"carbon_shadow_price\", "
+        "\"west_share:ai_training\", \"west_share:backup_archive\"]]",
+        "fig = plot.frontier(front)" + SHOW,
+        "md:And the other way round: what carbon price moves the plan?",
+        "df = netopt.sweep(net, {\"settings.carbon_price\": [0, 100, 200, 400, 800]}, "
+        "processes=1, progress=False)\ndf[[\"settings.carbon_price\", \"objective\", "
+        "\"emissions_t\", \"west_share:backup_archive\"]]",
+    ],
+    "05-from-a-planning-tool": [
+        "md:# From a planning tool\n\nBuild a network from DataFrames in code, solve it, "
+        "sweep it and read the duals: what a planning tool calls.",
+        "import pandas as pd\nimport netopt\nnet = netopt.Network(\n"
+        "    nodes=pd.DataFrame({\"id\": [\"east\", \"west\"], \"lat\": [31.2, 26.4], "
+        "\"lon\": [121.5, 106.3], \"region\": [\"east\", \"west\"]}),\n"
+        "    sites=pd.DataFrame({\"id\": [\"dc_east\", \"dc_west\"], \"node\": [\"east\", "
+        "\"west\"], \"it_capacity_mw\": [60, 200], \"pue\": [1.25, 1.2]}),\n"
+        "    sources=pd.DataFrame({\"id\": [\"grid\", \"hydro\"], \"node\": [\"east\", "
+        "\"west\"], \"marginal_cost\": [700, 300], \"emissions\": [0.6, 0.0]}),\n"
+        "    backbone_links=pd.DataFrame({\"id\": [\"fibre\"], \"from\": [\"east\"], \"to\": "
+        "[\"west\"], \"latency_ms\": [10.0], \"cost_per_tb\": [30.0]}),\n"
+        "    power_lines=pd.DataFrame({\"id\": [\"uhv\"], \"from\": [\"west\"], \"to\": "
+        "[\"east\"], \"capacity_mw\": [50], \"efficiency\": [0.94], \"tariff\": [65]}),\n"
+        "    classes=pd.DataFrame({\"id\": [\"ai\", \"archive\"], "
+        "\"data_intensity_tb_per_mwh\": [0.03, 50.0]}),\n"
+        "    demand=pd.DataFrame({\"node\": [\"east\", \"east\"], \"class\": [\"ai\", "
+        "\"archive\"], \"mw_it\": [100.0, 50.0]}),\n"
+        "    settings={\"name\": \"my-plan\", \"carbon_price\": 50})\n"
+        "result = netopt.solve(net)\nresult.objective, str(result.status)",
+        "md:Bad input is caught before any solve, with the table, row and column:",
+        "try:\n    netopt.Network(**{**net.tables, \"sites\": net.sites.reset_index()"
+        ".assign(pue=[1.25, 0.9])}, settings=net.settings)\n"
+        "except netopt.ValidationError as e:\n    print(e)",
+        "md:Duals: the price of electricity at each node, and the value of one more MW of "
+        "line capacity.",
+        "result.node_prices",
+        "result.power_lines[[\"arc\", \"sent_mw\", \"shadow_price\"]]",
+        "md:A sweep reuses the assembled model (warm starts) when only prices, capacities "
+        "or demand change:",
+        "netopt.sweep(net, {\"power_lines.capacity_mw[uhv]\": [0, 25, 50, 100], "
+        "\"sources.marginal_cost[grid]\": [\"*0.8\", \"*1.2\"]}, processes=1, "
+        "progress=False)[[\"power_lines.capacity_mw[uhv]\", \"sources.marginal_cost[grid]\", "
+        "\"objective\", \"emissions_t\"]]",
+        "md:And LP ranging: how far each cost may move before the plan changes.",
+        "netopt.ranging(result).costs.query(\"block == 'g'\")[[\"source\", \"cost\", "
+        "\"cost_low\", \"cost_high\"]]",
+    ],
+}
+
+
+def build(name: str, cells: list[str]) -> nbf.NotebookNode:
+    nb = nbf.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbf.v4.new_markdown_cell(c[3:]) if c.startswith("md:")
+                else nbf.v4.new_code_cell(c) for c in cells]
+    NotebookClient(nb, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(HERE)}}).execute()
+    return nb
+
+
+if __name__ == "__main__":
+    for name, cells in BOOKS.items():
+        nbf.write(build(name, cells), HERE / f"{name}.ipynb")
+        print("wrote", name)

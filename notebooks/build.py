@@ -61,6 +61,29 @@ BOOKS = {
         "\"west_share:batch_analytics\", xlabel=\"data price (CNY per TB and km)\", "
         "ylabel=\"share of batch work served in the west\")" + SHOW,
     ],
+    "03-sichuan": [
+        "md:# Sichuan: wet season, dry season\n\nThe province behind the Tianfu cluster: "
+        "Chengdu's three zones, five other cities, the hydro regions of Ganzi, Aba and "
+        "Liangshan, and work sent from the eastern hubs (`instances/sichuan/SOURCES.md`). "
+        "Surplus hydro exists only in the wet season (June to October).",
+        "%matplotlib inline\nimport netopt\nfrom netopt import plot\n"
+        "net = netopt.load(\"sichuan\")\nresult = netopt.solve(net)\n"
+        "print(result.summary())",
+        "md:Electricity prices at each site's node, by season: in the wet season hydro sets "
+        "the price near the hydro regions; in the dry season the grid does.",
+        "result.node_prices.pivot(index=\"node\", columns=\"period\", values=\"price\")"
+        ".round(0)",
+        "md:Where the work runs, by season, and how much hydro it uses:",
+        "load = result.sites.pivot(index=\"site\", columns=\"period\", "
+        "values=\"it_load_mw\")\nax = load.plot.bar(figsize=(7, 3.5), "
+        "ylabel=\"average IT load (MW_IT)\", title=\"Site load by season\")",
+        "result.sources.groupby([\"kind\", \"period\"])[[\"generation_mwh\", "
+        "\"curtailed_mwh\"]].sum().round(0)",
+        "md:Most of the wet-season surplus still goes unused: the data centres are too "
+        "small to absorb it. Ya'an, next to the hydro, is full in the wet season and empty in "
+        "the dry one: the work follows the water.",
+        "fig = plot.solution_map(result)" + SHOW,
+    ],
     "04-carbon": [
         "md:# Cost and carbon\n\nThe epsilon-constraint frontier: the least cost for each "
         "cap on emissions, from the cleanest plan to the cheapest. The dual of the cap is "

@@ -155,3 +155,13 @@ def test_seasons_instance_is_reproduced_by_its_script(tmp_path):
     for sid in ("hydro_sichuan", "green_horinger"):
         mean = net.availability_matrix.loc[sid].mean() * net.sources.loc[sid, "capacity_mw"]
         assert mean == pytest.approx(base.sources.loc[sid, "capacity_mw"], rel=1e-3)
+
+
+def test_sichuan_wet_and_dry_seasons():
+    r = netopt.solve(netopt.load("sichuan"))
+    src = r.sources
+    hydro = src[src["kind"] == "hydro"].groupby("period")["generation_mwh"].sum()
+    assert hydro["dry"] == 0 and hydro["wet"] > 0  # surplus hydro only when rivers run
+    price = r.node_prices.set_index(["node", "period"])["price"]
+    assert price[("yaan", "wet")] < price[("yaan", "dry")]
+    assert r.unserved.empty

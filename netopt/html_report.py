@@ -34,6 +34,9 @@ window.addEventListener('load', function () {
   var ok = imgs.every(function (i) { return i.complete && i.naturalWidth > 0; });
   document.body.setAttribute('data-figures', imgs.length);
   document.body.setAttribute('data-figures-ok', ok ? 'true' : 'false');
+  var fetched = performance.getEntriesByType('resource').filter(function (e) {
+    return /^(https?|ftp|wss?):/.test(e.name); });
+  document.body.setAttribute('data-external-requests', fetched.length);
 });
 """
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from pathlib import Path
 
 from .diagnosis import diagnose, explain
@@ -12,6 +14,9 @@ from .results import Result
 from .solvers import Status, solve_lp, write_lp
 
 __all__ = ["solve"]
+
+log = logging.getLogger("netopt")
+_LARGE = 200_000  # columns from which solve() says what it is doing
 
 
 def solve(network: Network, solver: str = "highs", *, allow_unserved: bool | None = None,
@@ -63,10 +68,17 @@ def solve(network: Network, solver: str = "highs", *, allow_unserved: bool | Non
     >>> str(result.status), round(result.objective)
     ('optimal', 575137800)
     """
+    t0 = time.perf_counter()
     f = formulate(network, allow_unserved=allow_unserved, routes_per_pair=routes_per_pair)
+    rows, cols = f.lp.shape
+    if cols >= _LARGE:
+        log.info("built an LP of %s rows x %s columns in %.1f s; solving with %s ...",
+                 f"{rows:,}", f"{cols:,}", time.perf_counter() - t0, solver)
     if write_lp_to is not None:
         write_lp(f.lp, write_lp_to)
     out = solve_lp(f.lp, solver, time_limit=time_limit, mip_gap=mip_gap, options=options)
+    if cols >= _LARGE:
+        log.info("solver finished in %.1f s: %s", out.seconds, out.status)
     result = Result(network, f, out)
     if out.status is Status.INFEASIBLE and not f.allow_unserved:
         diagnosis = diagnose(network, routes_per_pair=routes_per_pair)

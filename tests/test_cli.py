@@ -75,3 +75,17 @@ def test_debug_shows_traceback_and_stats_go_to_stderr(toy_dir, capsys):
     cap = capsys.readouterr()
     assert json.loads(cap.out)["status"] == "optimal"
     assert "LP: 7 rows, 11 columns" in cap.err
+
+
+def test_long_solves_say_what_they_do(tmp_path, capsys, caplog):
+    import logging
+    import netopt
+    import netopt.optimize as optimize
+    caplog.set_level(logging.INFO, logger="netopt")
+    old, optimize._LARGE = optimize._LARGE, 1  # treat any LP as large
+    try:
+        netopt.solve(netopt.load("toy"))
+    finally:
+        optimize._LARGE = old
+    text = caplog.text
+    assert "built an LP of 7 rows x 11 columns" in text and "solver finished" in text

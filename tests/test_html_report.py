@@ -51,6 +51,7 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
                          text=True, timeout=120).stdout
     assert 'data-figures-ok="true"' in dom, dom[:500]
     assert 'data-figures="3"' in dom
+    assert 'data-external-requests="0"' in dom  # the page fetched nothing from outside
     shot = tmp_path / "shot.png"
     subprocess.run([exe, *flags, "--window-size=1000,1400", f"--screenshot={shot}",
                     report.as_uri()], capture_output=True, timeout=120)

@@ -194,25 +194,14 @@ def _compare(args) -> int:
 
 def _sweep(args) -> int:
     import pandas as pd
-    from .scenarios import parse_values
+    from .scenarios import parse_assignment, parse_value
     from .sweep import sweep
     net = load(args.path)
-    params = {}
-    for item in args.set:
-        addr, sep, values = item.partition("=")
-        depth = 0
-        for i, ch in enumerate(item):  # '=' inside [...] belongs to the address
-            depth += ch == "["
-            depth -= ch == "]"
-            if ch == "=" and depth == 0:
-                addr, values = item[:i], item[i + 1:]
-                break
-        params[addr.strip()] = parse_values(values)
+    params = dict(parse_assignment(item) for item in args.set)
     scenarios = None
     if args.scenarios:
-        scenarios = pd.read_csv(args.scenarios, dtype=str).to_dict("records")
-        scenarios = [{k: (v if v.startswith("*") else float(v)) for k, v in s.items()}
-                     for s in scenarios]
+        scenarios = [{k: parse_value(v) for k, v in s.items()} for s in
+                     pd.read_csv(args.scenarios, dtype=str).to_dict("records")]
     df = sweep(net, params or None, scenarios=scenarios, processes=args.processes,
                scheduler=args.scheduler, out=args.out, solver=args.solver,
                reuse=not args.no_reuse)

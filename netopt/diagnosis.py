@@ -8,6 +8,7 @@ import pandas as pd
 from .errors import SolverError
 from .formulation import formulate
 from .network import Network
+from .results import Result
 from .solvers import Status, solve_lp
 
 __all__ = ["diagnose", "explain"]
@@ -97,19 +98,15 @@ def diagnose(network: Network, routes_per_pair: int | None = None) -> pd.DataFra
 def _unserved(network: Network, routes_per_pair) -> list[dict]:
     """Demand the elastic model leaves unserved."""
     f = formulate(network, allow_unserved=True, routes_per_pair=routes_per_pair)
-    out = solve_lp(f.lp, "highs")
-    if out.status is not Status.OPTIMAL:
+    result = Result(network, f, solve_lp(f.lp, "highs"))
+    if not result.ok:
         return []
-    u = f.lp.variables["u"].take(out.x)
-    lab = f.lp.variables["u"].labels
-    rows = []
-    for i in np.flatnonzero(u > _TOL):
-        o, k, t = lab.iloc[i][["origin", "class", "period"]]
-        rows.append({"constraint": "demand", "item": f"{k}@{o}", "period": t,
-                     "shortfall": float(u[i]), "unit": "MW_IT", "demand": f"{k}@{o}",
-                     "message": f"{u[i]:,.4g} MW_IT of class '{k}' at '{o}' cannot be "
-                                f"served in period '{t}'"})
-    return rows
+    return [{"constraint": "demand", "item": f"{r['class']}@{r['origin']}",
+             "period": r["period"], "shortfall": float(r["mw_it"]), "unit": "MW_IT",
+             "demand": f"{r['class']}@{r['origin']}",
+             "message": f"{r['mw_it']:,.4g} MW_IT of class '{r['class']}' at "
+                        f"'{r['origin']}' cannot be served in period '{r['period']}'"}
+            for r in result.unserved.to_dict("records")]
 
 
 def _message(net, constraint, item, period, amount, unit, pairs) -> str:

@@ -443,13 +443,9 @@ def data_vectors(net: Network, f: Formulation) -> Vectors | None:
 
     row_lo = np.zeros(lp.A.shape[0])
     row_hi = np.zeros(lp.A.shape[0])
-    dem = net.demand_by_period
-    val = pd.Series(dem["mw_it"].to_numpy(),
-                    index=pd.MultiIndex.from_frame(dem[["node", "class", "period"]]))
     lab = lp.constraints["demand"].labels
-    d = val.reindex(pd.MultiIndex.from_frame(lab[["origin", "class", "period"]])).fillna(0.0)
     blk = lp.constraints["demand"]
-    d = d.to_numpy()
+    d = _demand_of(net, lab)
     defer = net.classes["deferrable"].loc[lab["class"]].to_numpy()
     row_lo[blk.start:blk.stop] = np.where(defer, -np.inf, d)
     row_hi[blk.start:blk.stop] = np.where(defer, np.inf, d)
@@ -499,11 +495,16 @@ def refill(net: Network, f: Formulation) -> Formulation | None:
     return g
 
 
-def _demand_matrix(net: Network, f: Formulation) -> np.ndarray:
-    """Demand in MW_IT, periods x pairs."""
+def _demand_of(net: Network, labels: pd.DataFrame) -> np.ndarray:
+    """Demand in MW_IT for (origin, class, period) labels; 0 where none is given."""
     dem = net.demand_by_period
     val = pd.Series(dem["mw_it"].to_numpy(),
                     index=pd.MultiIndex.from_frame(dem[["node", "class", "period"]]))
-    lab = f.lp.constraints["demand"].labels
-    d = val.reindex(pd.MultiIndex.from_frame(lab[["origin", "class", "period"]]))
-    return d.fillna(0.0).to_numpy().reshape(len(net.periods), len(f.pairs))
+    key = pd.MultiIndex.from_frame(labels[["origin", "class", "period"]])
+    return val.reindex(key).fillna(0.0).to_numpy()
+
+
+def _demand_matrix(net: Network, f: Formulation) -> np.ndarray:
+    """Demand in MW_IT, periods x pairs."""
+    d = _demand_of(net, f.lp.constraints["demand"].labels)
+    return d.reshape(len(net.periods), len(f.pairs))

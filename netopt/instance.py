@@ -171,18 +171,17 @@ def load(path_or_name: str | os.PathLike | None = None) -> Network:
         raw[name] = _read_csv(path, issues)
         if raw[name] is None:
             unreadable.add(files[name])
+    # rows as a spreadsheet counts them: the header is row 1
+    labels = {k: np.arange(2, len(v) + 2) for k, v in raw.items() if v is not None}
+    files["settings"] = SETTINGS_FILE
     if issues:
         # Report the problems of the readable tables too, then stop.
         try:
-            Network(**raw, settings=settings, _files={**files, "settings": SETTINGS_FILE},
-                    _labels={k: np.arange(2, len(v) + 2) for k, v in raw.items()
-                             if v is not None})
+            Network(**raw, settings=settings, _files=files, _labels=labels)
         except ValidationError as exc:
             issues += [i for i in exc.issues if i.file not in unreadable and i not in issues]
         raise ValidationError(issues)
-    return Network(**raw, settings=settings, _files={**files, "settings": SETTINGS_FILE},
-                   _labels={k: np.arange(2, len(v) + 2) for k, v in raw.items()
-                            if v is not None})
+    return Network(**raw, settings=settings, _files=files, _labels=labels)
 
 
 def save(net: Network, path: str | os.PathLike, overwrite: bool = False) -> Path:

@@ -23,7 +23,8 @@ from .errors import NetoptError
 from .network import Network
 from .schema import SETTINGS, TABLES
 
-__all__ = ["Address", "parse_address", "parse_values", "apply", "ScenarioError"]
+__all__ = ["Address", "parse_address", "parse_values", "parse_assignment", "apply",
+           "ScenarioError"]
 
 _ADDRESS = re.compile(r"^(?P<table>\w+)\.(?P<column>\w+)(?:\[(?P<rows>[^\]]*)\])?$")
 
@@ -78,24 +79,39 @@ def parse_address(text: str) -> Address:
     return Address(table, column, rows or None)
 
 
+def parse_value(text: str) -> Any:
+    """``"2"`` -> ``2.0``; ``"*1.5"`` stays ``"*1.5"`` (a factor)."""
+    text = str(text).strip()
+    try:
+        float(text[1:] if text.startswith("*") else text)
+    except ValueError:
+        raise ScenarioError(f"'{text}' is not a number or *factor") from None
+    return text if text.startswith("*") else float(text)
+
+
 def parse_values(text: str) -> list[Any]:
     """``"1,2,*1.5"`` -> ``[1.0, 2.0, "*1.5"]`` (factors stay as text)."""
-    out: list[Any] = []
-    for part in text.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if part.startswith("*"):
-            float(part[1:])  # must be a number
-            out.append(part)
-        else:
-            try:
-                out.append(float(part))
-            except ValueError:
-                raise ScenarioError(f"'{part}' is not a number or *factor") from None
+    out = [parse_value(p) for p in text.split(",") if p.strip()]
     if not out:
         raise ScenarioError(f"no values in '{text}'")
     return out
+
+
+def parse_assignment(text: str) -> tuple[str, list[Any]]:
+    """``"sites.pue[a]=1.1,1.2"`` -> ``("sites.pue[a]", [1.1, 1.2])``; an ``=`` inside
+    ``[...]`` belongs to the address.
+
+    Examples
+    --------
+    >>> parse_assignment("demand.mw_it[class=ai]=*1,*2")
+    ('demand.mw_it[class=ai]', ['*1', '*2'])
+    """
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch == "[") - (ch == "]")
+        if ch == "=" and depth == 0:
+            return text[:i].strip(), parse_values(text[i + 1:])
+    raise ScenarioError(f"expected ADDRESS=V1,V2,... in '{text}'")
 
 
 def _rows(frame: pd.DataFrame, addr: Address) -> np.ndarray:

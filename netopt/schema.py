@@ -77,6 +77,16 @@ def _id(doc: str) -> Column:
     return Column("id", "str", doc=doc)
 
 
+def _expansion(column: str, unit: str, what: str, top: float) -> tuple[Column, Column]:
+    """``column`` (how far it may grow) and its annualised cost per unit."""
+    per = unit.replace("MW_IT", "MW").lower()
+    return (Column(column, "float", unit, f"{what} it may be expanded to; blank = no "
+                   "expansion", required=False, default=np.nan, low=0, high=top),
+            Column(f"capex_per_{per}_year", "float", f"currency/({unit} year)",
+                   f"annualised cost of added {what}", required=False, default=0.0, low=0,
+                   high=1e9))
+
+
 def _node(col: str = "node", doc: str = "node id (nodes.csv)") -> Column:
     return Column(col, "str", doc=doc)
 
@@ -108,12 +118,7 @@ TABLES: dict[str, TableSpec] = {
                 Column("pue", "float", "-", "power usage effectiveness; grid draw = "
                        "IT load x PUE", low=1.0, high=5.0),
                 Column("name", "str", required=False, default=""),
-                Column("max_it_capacity_mw", "float", "MW_IT", "capacity it may be expanded "
-                       "to; blank = no expansion", required=False, default=np.nan, low=0,
-                       high=BIG_MW),
-                Column("capex_per_mw_year", "float", "currency/(MW_IT year)", "annualised "
-                       "cost of added IT capacity", required=False, default=0.0, low=0,
-                       high=1e9),
+                *_expansion("max_it_capacity_mw", "MW_IT", "IT capacity", BIG_MW),
                 Column("fixed_cost_year", "float", "currency/year", "a candidate site: "
                        "opened (paying this) or not; blank = always open", required=False,
                        default=np.nan, low=0, high=1e12),
@@ -154,12 +159,7 @@ TABLES: dict[str, TableSpec] = {
                 Column("cost_per_tb", "float", "currency/TB", "price of moving data over "
                        "the link; blank = length_km x data_cost_per_tb_km (network.yaml)",
                        required=False, default=np.nan, low=0, high=BIG_PRICE),
-                Column("max_bandwidth_gbps", "float", "Gbps", "bandwidth it may be expanded "
-                       "to; blank = no expansion", required=False, default=np.nan, low=0,
-                       high=1e9),
-                Column("capex_per_gbps_year", "float", "currency/(Gbps year)", "annualised "
-                       "cost of added bandwidth", required=False, default=0.0, low=0,
-                       high=1e9),
+                *_expansion("max_bandwidth_gbps", "Gbps", "bandwidth", 1e9),
             ),
             required_file=False, non_empty=False,
         ),
@@ -180,12 +180,7 @@ TABLES: dict[str, TableSpec] = {
                        "to 'from'", required=False, default=False),
                 Column("length_km", "float", "km", "for information and plots",
                        required=False, default=np.nan, low=0, high=BIG_KM),
-                Column("max_capacity_mw", "float", "MW", "capacity it may be expanded to; "
-                       "blank = no expansion", required=False, default=np.nan, low=0,
-                       high=BIG_MW),
-                Column("capex_per_mw_year", "float", "currency/(MW year)", "annualised cost "
-                       "of added line capacity", required=False, default=0.0, low=0,
-                       high=1e9),
+                *_expansion("max_capacity_mw", "MW", "line capacity", BIG_MW),
             ),
             required_file=False, non_empty=False,
         ),

@@ -55,7 +55,7 @@ def result_metrics(result: Result) -> dict[str, Any]:
               "transmission_losses_mwh"):
         row[k] = t[k]
     bc = result.by_class()
-    total = bc.drop(columns=[c for c in bc.columns if c == "moved"]).sum(axis=1)
+    total = bc.sum(axis=1)
     west = bc["west"] if "west" in bc else pd.Series(0.0, index=bc.index)
     for k in bc.index:
         row[f"west_share:{k}"] = float(west[k] / total[k]) if total[k] > 0 else np.nan

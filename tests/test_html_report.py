@@ -9,8 +9,6 @@ import subprocess
 
 import pytest
 
-import netopt
-from conftest import INSTANCES
 from netopt.cli import main
 
 

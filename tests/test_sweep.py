@@ -133,3 +133,11 @@ def test_cli_sweep_and_breakeven(capsys, tmp_path):
     out = capsys.readouterr().out
     value = float(out.split("flips at ")[1].split()[0])
     assert value == pytest.approx((1.25 * 730 - 0.9) / 1.2, abs=0.01)
+
+
+def test_cli_scenarios_file_with_a_bad_value_is_one_message(tmp_path, capsys):
+    from netopt.cli import main
+    (tmp_path / "s.csv").write_text("settings.carbon_price\n10\nabc\n")
+    assert main(["sweep", "toy", "--scenarios", str(tmp_path / "s.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "'abc' is not a number or *factor" in err and "Traceback" not in err

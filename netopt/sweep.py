@@ -292,7 +292,9 @@ def _run_dask(network, pending, scheduler, solver, reuse, time_limit, metrics, r
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
     try:
         token = uuid.uuid4().hex
-        net = client.scatter(network, broadcast=True)
+        # hash=False: a content-hashed key is shared with other clients that scattered
+        # the same network, and one of them releasing it cancels our tasks.
+        net = client.scatter(network, broadcast=True, hash=False)
         futures = [client.submit(_dask_task, token, net, solver, reuse, time_limit,
                                  metrics, i, s, pure=False) for i, s in pending]
         for fut in dask_completed(futures):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import os
 
 import pandas as pd
 import pytest
@@ -165,3 +166,36 @@ def test_sichuan_wet_and_dry_seasons():
     price = r.node_prices.set_index(["node", "period"])["price"]
     assert price[("yaan", "wet")] < price[("yaan", "dry")]
     assert r.unserved.empty
+
+
+def test_wheel_build_ships_the_builtin_instances(tmp_path, monkeypatch):
+    # Build the package as a wheel would (setup.py's build_py), then import it from the
+    # build folder alone: no source checkout beside it, no NETOPT_INSTANCES.
+    import importlib.util
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from setuptools import Distribution
+
+    root = Path(netopt.__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("netopt_setup", root / "setup.py")
+    setup_py = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(setup_py)
+    monkeypatch.chdir(root)
+    build = tmp_path / "lib"
+    dist = Distribution({"packages": ["netopt"], "script_name": "setup.py"})
+    cmd = setup_py.BuildWithInstances(dist)
+    cmd.build_lib = str(build)
+    cmd.ensure_finalized()
+    cmd.run()
+    probe = ("import netopt; print(netopt.load().name); "
+             "print(','.join(sorted(netopt.builtin_instances())))")
+    env = {k: v for k, v in os.environ.items() if k != "NETOPT_INSTANCES"}
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, text=True,
+                         capture_output=True, env={**env, "PYTHONPATH": str(build)},
+                         check=True).stdout.split()
+    assert out == ["china-edwc", ",".join(sorted(netopt.builtin_instances()))]
+    assert not list(build.rglob("__pycache__/*instances*"))
+    assert filecmp.cmp(build / "netopt" / "instances" / "toy" / "sites.csv",
+                       INSTANCES / "toy" / "sites.csv", shallow=False)

@@ -10,7 +10,10 @@ import argparse
 import json
 import logging
 import sys
+import textwrap
 from typing import Sequence
+
+import numpy as np
 
 from . import __version__
 from .errors import InfeasibleError, NetoptError, ValidationError
@@ -166,10 +169,19 @@ def _compare(args) -> int:
     print(f"netopt compare: {net.name}\n")
     print(comp)
     table = breakeven_table(net)
-    print("\nBreak-even data intensity (TB/MWh) for each origin's cheapest remote site:")
-    best = table.sort_values("cost_move_data").drop_duplicates("origin")
-    head = best[["origin", "site", "home_site", "delta_star"]]
-    print(head.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    print("\nBreak-even data intensity (TB/MWh): below it, sending data to the remote "
+          "site\nbeats bringing its power home over the lines.")
+    priced = table[np.isfinite(table["delta_star"])]
+    best = priced.sort_values("cost_move_data").drop_duplicates("origin").sort_values("origin")
+    head = best[["origin", "site", "home_site", "delta_star"]].set_axis(
+        ["origin", "remote site", "power sent to", "delta*"], axis=1)
+    if len(head):
+        print(head.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    powerless = sorted(set(table["origin"]) - set(best["origin"]))
+    if powerless:
+        print("\n".join(textwrap.wrap(
+            "No power line brings a remote site's power home to " + ", ".join(powerless)
+            + ": there only the data can move.", 80)))
     wins = table.groupby(["class", "winner"]).size().unstack(fill_value=0)
     print("\nWhich way wins, over every origin and remote site (counts):")
     print(wins.to_string())

@@ -8,6 +8,7 @@ states the trade-off of DESIGN.md section 2 for every origin, site and class.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -70,10 +71,14 @@ class Comparison:
             lines.append(f"{'west share ' + col.split(':', 1)[1]:28s}"[:28] + "".join(
                 f"{v:>17.0%}" if v == v else f"{'-':>17s}" for v in t[col]))
         if len(self.unserved):
-            lines += ["", "Unserved demand in the counterfactuals:"]
-            for _, r in self.unserved.iterrows():
-                lines.append(f"  {r['scenario']}: {r['class']}@{r['origin']} "
-                             f"{human(r['mwh_it'], 'MWh')}: {r['reason']}"[:80])
+            lines += ["", "Unserved demand in the counterfactuals (priced at the value of "
+                      "lost load):"]
+            groups = self.unserved.groupby(["scenario", "reason"], sort=False)
+            for (scenario, reason), rows in groups:
+                lines += textwrap.wrap(f"{scenario}: {reason}", 78, initial_indent="  ",
+                                       subsequent_indent="    ")
+                lines += [f"    {r['class'] + ' at ' + r['origin']:<52.52s}"
+                          f"{human(r['mwh_it'], 'MWh'):>22s}" for _, r in rows.iterrows()]
         return "\n".join(lines)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import netopt
@@ -53,3 +55,15 @@ def test_cli_compare(capsys, tmp_path):
     out = capsys.readouterr().out
     assert "move_data_only" in out and "Break-even" in out
     assert (tmp_path / "c" / "breakeven.csv").is_file()
+
+
+def test_cli_compare_on_china_reads_in_80_columns(capsys):
+    from netopt.cli import main
+    assert main(["compare"]) == 0
+    out = capsys.readouterr().out
+    assert max(map(len, out.splitlines())) <= 80
+    # origins without a power alternative are named, not shown as NaN
+    assert "nan" not in re.findall(r"[a-z]+", out.lower())
+    # only the YRD cluster receives UHV lines, so Beijing can only move data
+    assert "beijing" in out.split("No power line brings")[1]
+    assert "Unserved demand in the counterfactuals" in out

@@ -23,6 +23,9 @@ from .optimize import solve
 __all__ = ["main"]
 
 
+_PATH_HELP = f"instance folder or built-in name (default: {DEFAULT_INSTANCE})"
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="netopt", description="Plan where computing runs: move the data or move "
@@ -32,15 +35,16 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("solve", help="solve an instance and print a summary")
-    s.add_argument("path", nargs="?", default=None, metavar="PATH",
-                   help=f"instance folder or built-in name (default: {DEFAULT_INSTANCE})")
+    s.add_argument("path", nargs="?", default=None, metavar="PATH", help=_PATH_HELP)
     s.add_argument("--solver", default="highs",
                    help="highs (default, in process), cbc, glpk, ... (PuLP's solvers)")
     s.add_argument("--out", metavar="DIR", help="write result tables (CSV) and "
                    "summary.json to DIR, whole or not at all")
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
     s.add_argument("--write-lp", metavar="FILE", help="also write the LP (.lp or .mps)")
-    s.add_argument("--time-limit", type=float, metavar="SECONDS")
+    s.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="stop the solver after this long; the result is labelled "
+                   "time_limit, never optimal")
     s.add_argument("--mip-gap", type=float, default=1e-6, metavar="GAP",
                    help="relative gap at which an open/close MIP stops (default 1e-6)")
     s.add_argument("--strict", action="store_true",
@@ -52,8 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--plot", metavar="FILE.png", help="write the solution map")
 
     rp = sub.add_parser("report", help="write a self-contained HTML report")
-    rp.add_argument("path", nargs="?", default=None, metavar="PATH")
-    rp.add_argument("-o", "--out", default="report.html", metavar="FILE.html")
+    rp.add_argument("path", nargs="?", default=None, metavar="PATH", help=_PATH_HELP)
+    rp.add_argument("-o", "--out", default="report.html", metavar="FILE.html",
+                    help="where to write it (default: report.html), whole or not at all")
 
     v = sub.add_parser("validate", help="check an instance and list every problem")
     v.add_argument("path", metavar="PATH", help="instance folder or built-in name")
@@ -62,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("compare", help="joint optimum vs move-power-only vs "
                        "move-data-only, and the break-even data intensities")
-    c.add_argument("path", nargs="?", default=None, metavar="PATH")
+    c.add_argument("path", nargs="?", default=None, metavar="PATH", help=_PATH_HELP)
     c.add_argument("--out", metavar="DIR", help="write the comparison and break-even "
                    "tables (CSV) to DIR")
 
@@ -71,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
                        "TABLE.COLUMN[ID], TABLE.COLUMN[col=value&col=value]. Values: "
                        "numbers, or *factor to scale. Every combination of the --set "
                        "options is a scenario.")
-    w.add_argument("path", metavar="PATH")
+    w.add_argument("path", metavar="PATH", help="instance folder or built-in name")
     w.add_argument("--set", action="append", default=[], metavar="ADDRESS=V1,V2,...",
                    help="a parameter and its values (repeat for a grid)")
     w.add_argument("--scenarios", metavar="CSV", help="explicit scenarios: one column "
@@ -83,35 +88,52 @@ def _parser() -> argparse.ArgumentParser:
                    "all cores)")
     w.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, "
                    "tcp://host:port")
-    w.add_argument("--solver", default="highs")
+    w.add_argument("--solver", default="highs", help="as for solve (default: highs)")
     w.add_argument("--no-reuse", action="store_true", help="rebuild every scenario")
 
-    b = sub.add_parser("breakeven", help="find where a decision flips (bisection)")
-    b.add_argument("path", metavar="PATH")
-    b.add_argument("--param", required=True, metavar="ADDRESS")
-    b.add_argument("--low", type=float, required=True)
-    b.add_argument("--high", type=float, required=True)
+    b = sub.add_parser("breakeven", help="find where a decision flips (bisection)",
+                       description="Bisect one parameter between --low and --high for the "
+                       "value at which the decision flips. The decision must differ at "
+                       "the two ends.")
+    b.add_argument("path", metavar="PATH", help="instance folder or built-in name")
+    b.add_argument("--param", required=True, metavar="ADDRESS",
+                   help="the value to move, addressed as in sweep, e.g. "
+                   "'classes.data_intensity_tb_per_mwh[ai_training]'")
+    b.add_argument("--low", type=float, required=True, help="one end of the bracket")
+    b.add_argument("--high", type=float, required=True, help="the other end")
     b.add_argument("--decides", required=True, metavar="METRIC>VALUE",
-                   help="e.g. 'west_share:ai_training>0.5'")
-    b.add_argument("--tol", type=float, default=1e-3)
+                   help="the decision, a sweep metric compared with a value, e.g. "
+                   "'west_share:ai_training>0.5'")
+    b.add_argument("--tol", type=float, default=1e-3,
+                   help="stop when the bracket is this narrow (default: 1e-3)")
 
     gn = sub.add_parser("generate", help="write a seeded synthetic instance")
     gn.add_argument("out", metavar="OUT", help="instance folder to write")
-    gn.add_argument("--nodes", type=int, default=50)
-    gn.add_argument("--sites", type=int)
-    gn.add_argument("--periods", type=int, default=1)
-    gn.add_argument("--classes", type=int, default=5)
-    gn.add_argument("--demand-nodes", type=int)
-    gn.add_argument("--routes", type=int, default=1, help="routes per pair (network.yaml)")
-    gn.add_argument("--seed", type=int, default=0)
+    gn.add_argument("--nodes", type=int, default=50, help="places (default: 50)")
+    gn.add_argument("--sites", type=int,
+                    help="data-centre sites, one per node (default: a fifth of the nodes)")
+    gn.add_argument("--periods", type=int, default=1,
+                    help="hourly snapshots of a repeating day, weighted to 8760 h "
+                    "(default: 1)")
+    gn.add_argument("--classes", type=int, default=5,
+                    help="workload classes, 1-5, from AI training to interactive "
+                    "(default: 5)")
+    gn.add_argument("--demand-nodes", type=int,
+                    help="origins of demand (default: a third of the nodes)")
+    gn.add_argument("--routes", type=int, default=1,
+                    help="candidate routes per pair, written to network.yaml (default: 1)")
+    gn.add_argument("--seed", type=int, default=0,
+                    help="the same seed writes the same network (default: 0)")
     gn.add_argument("--infeasible", action="store_true",
                     help="too little site capacity, strict mode")
-    gn.add_argument("--overwrite", action="store_true")
+    gn.add_argument("--overwrite", action="store_true",
+                    help="write into OUT even if it is not empty")
 
     f = sub.add_parser("pareto", help="the cost-carbon frontier")
-    f.add_argument("path", nargs="?", default=None, metavar="PATH")
-    f.add_argument("--points", type=int, default=11)
-    f.add_argument("--csv", metavar="FILE")
+    f.add_argument("path", nargs="?", default=None, metavar="PATH", help=_PATH_HELP)
+    f.add_argument("--points", type=int, default=11,
+                   help="points on the frontier, both ends included (default: 11)")
+    f.add_argument("--csv", metavar="FILE", help="write the frontier table as CSV")
     return p
 
 
@@ -219,7 +241,7 @@ def _sweep(args) -> int:
                reuse=not args.no_reuse)
     cols = [c for c in df.columns if c in params or c in ("status", "objective",
                                                           "emissions_t")]
-    print(df[["scenario"] + cols].to_string(index=False, float_format=lambda v: f"{v:,.6g}"))
+    print(df[["scenario"] + cols].to_string(index=False, float_format=_number))
     if args.csv:
         from ._files import write_csv
         write_csv(df, args.csv)
@@ -228,6 +250,11 @@ def _sweep(args) -> int:
         print(f"netopt: {failed} scenario(s) not optimal; see the status and error "
               "columns", file=sys.stderr)
     return 0
+
+
+def _number(v: float) -> str:
+    """Large values in full with thousands separators, small ones to 6 digits."""
+    return f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:.6g}"
 
 
 def _breakeven(args) -> int:
@@ -244,7 +271,7 @@ def _pareto(args) -> int:
     from .pareto import pareto
     front = pareto(load(args.path), points=args.points)
     cols = ["epsilon", "objective", "emissions_t", "carbon_shadow_price"]
-    print(front[cols].to_string(index=False, float_format=lambda v: f"{v:,.6g}"))
+    print(front[cols].to_string(index=False, float_format=_number))
     if args.csv:
         write_csv(front, args.csv)
     return 0

@@ -89,3 +89,14 @@ def test_long_solves_say_what_they_do(tmp_path, capsys, caplog):
         optimize._LARGE = old
     text = caplog.text
     assert "built an LP of 7 rows x 11 columns" in text and "solver finished" in text
+
+
+def test_every_command_and_option_is_explained():
+    import argparse
+
+    from netopt.cli import _parser
+    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    missing = [f"{name} {a.dest}" for name, p in sub.choices.items() for a in p._actions
+               if not a.help]
+    assert not missing
+    assert all(c.help for c in sub._choices_actions)

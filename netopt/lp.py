@@ -27,6 +27,7 @@ class Block:
 
     @property
     def size(self) -> int:
+        """Number of variables or constraints in the block."""
         return self.stop - self.start
 
     def take(self, vector: np.ndarray) -> np.ndarray:

@@ -70,6 +70,7 @@ class TableSpec:
 
     @property
     def column_names(self) -> list[str]:
+        """The table's column names, in file order."""
         return [c.name for c in self.columns]
 
 

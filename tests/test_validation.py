@@ -39,41 +39,34 @@ def _has(issues, file, row, column, text):
 
 
 CASES = [
-    # (file, edit, expected file, row, column, text)
-    ("sites.csv", _set(0, "pue", "abc"), "sites.csv", 2, "pue", "expected a number"),
-    ("sites.csv", _set(1, "pue", "0.9"), "sites.csv", 3, "pue", "must be >= 1"),
-    ("sites.csv", _set(0, "pue", "inf"), "sites.csv", 2, "pue", "must be finite"),
-    ("sites.csv", _set(0, "pue", "nan"), "sites.csv", 2, "pue", "expected a number"),
-    ("sites.csv", _set(0, "pue", ""), "sites.csv", 2, "pue", "a value is required"),
-    ("sites.csv", _set(0, "it_capacity_mw", "-5"), "sites.csv", 2, "it_capacity_mw",
-     "must be >= 0"),
-    ("sites.csv", _set(1, "node", "mars"), "sites.csv", 3, "node", "unknown node 'mars'"),
-    ("power_lines.csv", _set(0, "efficiency", "1.2"), "power_lines.csv", 2, "efficiency",
-     "must be <= 1"),
-    ("power_lines.csv", _set(0, "efficiency", "0"), "power_lines.csv", 2, "efficiency",
-     "must be > 0"),
-    ("power_lines.csv", _set(0, "bidirectional", "maybe"), "power_lines.csv", 2,
-     "bidirectional", "expected true or false"),
-    ("sources.csv", _set(1, "marginal_cost", "-1"), "sources.csv", 3, "marginal_cost",
-     "must be >= 0"),
-    ("nodes.csv", _set(0, "lat", "95"), "nodes.csv", 2, "lat", "must be <= 90"),
-    ("nodes.csv", _set(1, "lon", "-200"), "nodes.csv", 3, "lon", "must be >= -180"),
-    ("nodes.csv", _set(1, "id", "east"), "nodes.csv", 3, "id", "duplicate id 'east'"),
-    ("demand.csv", _set(2, "class", "gaming"), "demand.csv", 4, "class",
-     "unknown class 'gaming'"),
-    ("demand.csv", _set(0, "node", "nowhere"), "demand.csv", 2, "node", "unknown node"),
-    ("backbone_links.csv", _set(0, "to", "east"), "backbone_links.csv", 2, "to",
-     "two different nodes"),
-    ("classes.csv", _set(0, "data_intensity_tb_per_mwh", "lots"), "classes.csv", 2,
-     "data_intensity_tb_per_mwh", "expected a number"),
+    # (file, data row edited (0 = first), column, new value, spreadsheet row reported,
+    #  text): the error must name that file, row and column
+    ("sites.csv", 0, "pue", "abc", 2, "expected a number"),
+    ("sites.csv", 1, "pue", "0.9", 3, "must be >= 1"),
+    ("sites.csv", 0, "pue", "inf", 2, "must be finite"),
+    ("sites.csv", 0, "pue", "nan", 2, "expected a number"),
+    ("sites.csv", 0, "pue", "", 2, "a value is required"),
+    ("sites.csv", 0, "it_capacity_mw", "-5", 2, "must be >= 0"),
+    ("sites.csv", 1, "node", "mars", 3, "unknown node 'mars'"),
+    ("power_lines.csv", 0, "efficiency", "1.2", 2, "must be <= 1"),
+    ("power_lines.csv", 0, "efficiency", "0", 2, "must be > 0"),
+    ("power_lines.csv", 0, "bidirectional", "maybe", 2, "expected true or false"),
+    ("sources.csv", 1, "marginal_cost", "-1", 3, "must be >= 0"),
+    ("nodes.csv", 0, "lat", "95", 2, "must be <= 90"),
+    ("nodes.csv", 1, "lon", "-200", 3, "must be >= -180"),
+    ("nodes.csv", 1, "id", "east", 3, "duplicate id 'east'"),
+    ("demand.csv", 2, "class", "gaming", 4, "unknown class 'gaming'"),
+    ("demand.csv", 0, "node", "nowhere", 2, "unknown node"),
+    ("backbone_links.csv", 0, "to", "east", 2, "two different nodes"),
+    ("classes.csv", 0, "data_intensity_tb_per_mwh", "lots", 2, "expected a number"),
 ]
 
 
-@pytest.mark.parametrize("file,edit,efile,row,column,text", CASES,
+@pytest.mark.parametrize("file,index,column,value,row,text", CASES,
                          ids=[f"{c[0]}:{c[5]}" for c in CASES])
-def test_bad_value_is_named(toy_dir, file, edit, efile, row, column, text):
-    _edit(toy_dir, file, edit)
-    _has(_issues(toy_dir), efile, row, column, text)
+def test_bad_value_is_named(toy_dir, file, index, column, value, row, text):
+    _edit(toy_dir, file, _set(index, column, value))
+    _has(_issues(toy_dir), file, row, column, text)
 
 
 def test_missing_column(toy_dir):

@@ -14,15 +14,17 @@ from setuptools.command.build_py import build_py
 
 
 class BuildWithInstances(build_py):
+    instances = Path(__file__).parent / "instances"
+
     def run(self):
         super().run()
         if getattr(self, "editable_mode", False):
             return  # an editable install reads instances/ from the checkout
-        src = Path(__file__).parent / "instances"
         dest = Path(self.build_lib) / "netopt" / "instances"
-        if src.is_dir():
+        if self.instances.is_dir():
             shutil.rmtree(dest, ignore_errors=True)
-            shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(self.instances, dest,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
 
 
 if __name__ == "__main__":  # setuptools runs this file as __main__; tests import it

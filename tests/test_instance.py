@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import filecmp
+import importlib.util
 import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from setuptools import Distribution
 
 import netopt
 from conftest import INSTANCES, two_node
@@ -171,13 +177,6 @@ def test_sichuan_wet_and_dry_seasons():
 def test_wheel_build_ships_the_builtin_instances(tmp_path, monkeypatch):
     # Build the package as a wheel would (setup.py's build_py), then import it from the
     # build folder alone: no source checkout beside it, no NETOPT_INSTANCES.
-    import importlib.util
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from setuptools import Distribution
-
     root = Path(netopt.__file__).resolve().parent.parent
     spec = importlib.util.spec_from_file_location("netopt_setup", root / "setup.py")
     setup_py = importlib.util.module_from_spec(spec)
@@ -186,6 +185,10 @@ def test_wheel_build_ships_the_builtin_instances(tmp_path, monkeypatch):
     build = tmp_path / "lib"
     dist = Distribution({"packages": ["netopt"], "script_name": "setup.py"})
     cmd = setup_py.BuildWithInstances(dist)
+    cmd.instances = tmp_path / "instances"  # a copy holding a compiled script's cache
+    shutil.copytree(INSTANCES, cmd.instances)
+    (cmd.instances / "toy" / "__pycache__").mkdir()
+    (cmd.instances / "toy" / "__pycache__" / "synthesize.cpython-311.pyc").write_bytes(b"")
     cmd.build_lib = str(build)
     cmd.ensure_finalized()
     cmd.run()
@@ -196,6 +199,6 @@ def test_wheel_build_ships_the_builtin_instances(tmp_path, monkeypatch):
                          capture_output=True, env={**env, "PYTHONPATH": str(build)},
                          check=True).stdout.split()
     assert out == ["china-edwc", ",".join(sorted(netopt.builtin_instances()))]
-    assert not list(build.rglob("__pycache__/*instances*"))
+    assert not list((build / "netopt" / "instances").rglob("__pycache__"))
     assert filecmp.cmp(build / "netopt" / "instances" / "toy" / "sites.csv",
                        INSTANCES / "toy" / "sites.csv", shallow=False)

@@ -421,17 +421,17 @@ def data_vectors(net: Network, f: Formulation) -> Vectors | None:
     put("f", cost=np.repeat(scale, len(arcs)) * np.tile(arcs["tariff"].to_numpy(), T),
         upper=np.tile(np.where(grows, np.inf, arcs["capacity_mw"].to_numpy()), T))
     # build-out, annualised: a cost per year is cost / 8760 per hour (LP units)
-    sites, ld = net.sites, net.link_data
+    sites, ld, capex = net.sites, net.link_data, net.annual_capex
     lab = lp.variables["site_build"].labels["site"]
-    put("site_build", cost=sites.loc[lab, "capex_per_mw_year"].to_numpy() / 8760,
+    put("site_build", cost=capex["sites"].loc[lab].to_numpy() / 8760,
         upper=(sites.loc[lab, "max_it_capacity_mw"] - sites.loc[lab, "it_capacity_mw"]).to_numpy())
     lab = lp.variables["open"].labels["site"]
     put("open", cost=sites.loc[lab, "fixed_cost_year"].to_numpy() / 8760, upper=1.0)
     lab = lp.variables["link_build"].labels["link"]
-    put("link_build", cost=ld.loc[lab, "capex_per_gbps_year"].to_numpy() / 8760,
+    put("link_build", cost=capex["backbone_links"].loc[lab].to_numpy() / 8760,
         upper=(ld.loc[lab, "max_bandwidth_gbps"] - ld.loc[lab, "bandwidth_gbps"]).to_numpy())
     lab = lp.variables["line_build"].labels["line"]
-    put("line_build", cost=lines.loc[lab, "capex_per_mw_year"].to_numpy() / 8760,
+    put("line_build", cost=capex["power_lines"].loc[lab].to_numpy() / 8760,
         upper=(lines.loc[lab, "max_capacity_mw"] - lines.loc[lab, "capacity_mw"]).to_numpy())
     if f.relax:  # phase one: only shortfalls (and unserved demand) cost anything
         c[:] = 0.0

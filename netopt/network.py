@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import validation
 from .errors import ValidationError
-from .schema import TABLE_ORDER
+from .schema import TABLE_ORDER, capital_recovery_factor
 
 __all__ = ["Network", "Settings", "great_circle_km"]
 
@@ -40,6 +40,7 @@ class Settings:
     fibre_ms_per_km: float = 0.005
     route_factor: float = 1.4
     data_cost_per_tb_km: float | None = None
+    discount_rate: float = 0.08
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as a plain dict, in declaration order."""
@@ -171,6 +172,31 @@ class Network:
         df["cost_per_tb"] = df["cost_per_tb"].fillna(df["length_km"] *
                                                      (np.nan if per_km is None else per_km))
         return df
+
+    @cached_property
+    def annual_capex(self) -> dict[str, pd.Series]:
+        """Cost per year of one unit of added capacity, by table and row id.
+
+        ``sites`` in currency per MW_IT-year, ``backbone_links`` per Gbps-year and
+        ``power_lines`` per MW-year: the yearly ``capex_per_*_year`` plus the overnight
+        ``capex_per_*`` (and ``capex_per_*_km`` x length_km) times the capital recovery
+        factor of ``settings.discount_rate`` over the row's ``lifetime_years``.
+        """
+        out = {}
+        for table, unit in (("sites", "mw"), ("backbone_links", "gbps"),
+                            ("power_lines", "mw")):
+            df = self.link_data if table == "backbone_links" else getattr(self, table)
+            overnight = df[f"capex_per_{unit}"].to_numpy(dtype=float)
+            if f"capex_per_{unit}_km" in df:
+                km = df[f"capex_per_{unit}_km"].to_numpy(dtype=float)
+                overnight = overnight + np.where(km > 0, km * df["length_km"].to_numpy(
+                    dtype=float), 0.0)
+            crf = capital_recovery_factor(self.settings.discount_rate,
+                                          df["lifetime_years"].to_numpy(dtype=float))
+            yearly = df[f"capex_per_{unit}_year"].to_numpy(dtype=float)
+            out[table] = pd.Series(yearly + np.where(overnight > 0, overnight * crf, 0.0),
+                                   index=df.index, name=f"capex_per_{unit}_year")
+        return out
 
     @cached_property
     def power_arcs(self) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from .errors import Issue
 
 __all__ = [
     "Column", "TableSpec", "TABLES", "TABLE_ORDER", "FREE_TEXT_COLUMNS", "SETTINGS",
-    "coerce_table", "coerce_settings", "check_numbers",
+    "coerce_table", "coerce_settings", "check_numbers", "capital_recovery_factor",
 ]
 
 INF = float("inf")
@@ -78,14 +78,49 @@ def _id(doc: str) -> Column:
     return Column("id", "str", doc=doc)
 
 
-def _expansion(column: str, unit: str, what: str, top: float) -> tuple[Column, Column]:
-    """``column`` (how far it may grow) and its annualised cost per unit."""
+def _expansion(column: str, unit: str, what: str, top: float,
+               per_km: bool = False) -> tuple[Column, ...]:
+    """``column`` (how far it may grow) and the cost of growing it.
+
+    The model's cost per unit added and year is ``capex_per_<u>_year + (capex_per_<u> +
+    capex_per_<u>_km x length_km) x CRF(discount_rate, lifetime_years)``: the yearly
+    part as given, the overnight part annualised (`capital_recovery_factor`).
+    """
     per = unit.replace("MW_IT", "MW").lower()
-    return (Column(column, "float", unit, f"{what} it may be expanded to; blank = no "
+    cols = [Column(column, "float", unit, f"{what} it may be expanded to; blank = no "
                    "expansion", required=False, default=np.nan, low=0, high=top),
             Column(f"capex_per_{per}_year", "float", f"currency/({unit} year)",
-                   f"annualised cost of added {what}", required=False, default=0.0, low=0,
-                   high=1e9))
+                   f"cost paid every year per {unit} of added {what} (an annuity, or "
+                   "fixed O&M next to an overnight cost)", required=False, default=0.0,
+                   low=0, high=1e9),
+            Column(f"capex_per_{per}", "float", f"currency/{unit}", f"overnight cost of "
+                   f"added {what}, annualised over lifetime_years at the discount_rate",
+                   required=False, default=0.0, low=0, high=1e11)]
+    if per_km:
+        cols.append(Column(f"capex_per_{per}_km", "float", f"currency/({unit} km)",
+                           f"overnight cost of added {what} per km of length_km, "
+                           "annualised like the one above", required=False, default=0.0,
+                           low=0, high=1e9))
+    cols.append(Column("lifetime_years", "float", "years", "economic life over which "
+                       "overnight costs are annualised; required where one is given",
+                       required=False, default=np.nan, low=0, low_open=True, high=200))
+    return tuple(cols)
+
+
+def capital_recovery_factor(rate: float, years) -> np.ndarray:
+    """Share of an overnight cost paid each year to repay it over ``years`` at ``rate``.
+
+    ``rate / (1 - (1 + rate) ** -years)``, and ``1 / years`` at a rate of 0.
+
+    >>> round(float(capital_recovery_factor(0.08, 20)), 6)
+    0.101852
+    >>> float(capital_recovery_factor(0.0, 25))
+    0.04
+    """
+    n = np.asarray(years, dtype=float)
+    if rate == 0:
+        return 1.0 / n
+    return rate / (1.0 - (1.0 + rate) ** -n)
 
 
 def _node(col: str = "node", doc: str = "node id (nodes.csv)") -> Column:
@@ -160,7 +195,7 @@ TABLES: dict[str, TableSpec] = {
                 Column("cost_per_tb", "float", "currency/TB", "price of moving data over "
                        "the link; blank = length_km x data_cost_per_tb_km (network.yaml)",
                        required=False, default=np.nan, low=0, high=BIG_PRICE),
-                *_expansion("max_bandwidth_gbps", "Gbps", "bandwidth", 1e9),
+                *_expansion("max_bandwidth_gbps", "Gbps", "bandwidth", 1e9, per_km=True),
             ),
             required_file=False, non_empty=False,
         ),
@@ -179,9 +214,9 @@ TABLES: dict[str, TableSpec] = {
                        required=False, default=0.0, low=0, high=BIG_PRICE),
                 Column("bidirectional", "bool", doc="true: may also carry power from 'to' "
                        "to 'from'", required=False, default=False),
-                Column("length_km", "float", "km", "for information and plots",
+                Column("length_km", "float", "km", "for plots, and for capex_per_mw_km",
                        required=False, default=np.nan, low=0, high=BIG_KM),
-                *_expansion("max_capacity_mw", "MW", "line capacity", BIG_MW),
+                *_expansion("max_capacity_mw", "MW", "line capacity", BIG_MW, per_km=True),
             ),
             required_file=False, non_empty=False,
         ),
@@ -444,6 +479,9 @@ SETTINGS: tuple[Column, ...] = (
            default=1.4, low=1, high=5),
     Column("data_cost_per_tb_km", "float", "currency/(TB km)", "price of moving data, "
            "for links without cost_per_tb", default=np.nan, low=0, high=1e5),
+    Column("discount_rate", "float", "1/year", "real discount rate that annualises "
+           "overnight capital costs (capex_per_* with lifetime_years)", default=0.08,
+           low=0, high=1),
 )
 
 

@@ -152,6 +152,21 @@ def _check_rows(tables, settings, files, labels) -> list[Issue]:
             add(name, grow & ~np.isfinite(df[cap].to_numpy()), top,
                 f"expansion needs a finite {cap} to start from")
             add(name, grow & (df[top] < df[cap]), top, f"must be >= {cap}")
+    for name, unit in (("sites", "mw"), ("backbone_links", "gbps"), ("power_lines", "mw")):
+        df = tables[name]
+        if not len(df) or "lifetime_years" not in df:
+            continue
+        overnight = [c for c in (f"capex_per_{unit}", f"capex_per_{unit}_km") if c in df]
+        given = np.zeros(len(df), dtype=bool)
+        for c in overnight:
+            given |= df[c].fillna(0).to_numpy() > 0
+        add(name, given & df["lifetime_years"].isna().to_numpy(), "lifetime_years",
+            f"an overnight cost ({' or '.join(overnight)}) needs the lifetime over which "
+            "to annualise it")
+        if name == "power_lines" and f"capex_per_{unit}_km" in df:
+            add(name, (df[f"capex_per_{unit}_km"].fillna(0) > 0).to_numpy()
+                & df["length_km"].isna().to_numpy(), "length_km",
+                "capex_per_mw_km needs the line's length_km")
     sites = tables["sites"]
     if len(sites) and {"fixed_cost_year", "it_capacity_mw", "max_it_capacity_mw"} <= set(
             sites.columns):

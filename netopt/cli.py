@@ -190,9 +190,13 @@ def _compare(args) -> int:
     comp = compare(net)
     print(f"netopt compare: {net.name}\n")
     print(comp)
-    table = breakeven_table(net)
+    # where the instance lets capacity grow, the break-even counts its capital too
+    capital = bool(net.sites["max_it_capacity_mw"].notna().any()
+                   or net.power_lines["max_capacity_mw"].notna().any())
+    table = breakeven_table(net, capital=capital)
     print("\nBreak-even data intensity (TB/MWh): below it, sending data to the remote "
-          "site\nbeats bringing its power home over the lines.")
+          "site\nbeats bringing its power home over the lines"
+          + (" (capital of new sites, lines\nand bandwidth included)." if capital else "."))
     priced = table[np.isfinite(table["delta_star"])]
     best = priced.sort_values("cost_move_data").drop_duplicates("origin").sort_values("origin")
     head = best[["origin", "site", "home_site", "delta_star"]].set_axis(
@@ -221,6 +225,9 @@ def _compare(args) -> int:
         with atomic_folder(args.out) as tmp:
             write_csv(comp.table, tmp / "comparison.csv")
             write_csv(comp.unserved, tmp / "unserved.csv")
+            write_csv(comp.builds, tmp / "builds.csv")
+            write_csv(comp.levelised.rename_axis("class").reset_index(),
+                      tmp / "levelised_cost.csv")
             write_csv(table, tmp / "breakeven.csv")
         print(f"\nTables written to {args.out}/")
     return 0

@@ -250,7 +250,10 @@ def _unpowered_sites(net: Network) -> list[Issue]:
     arcs = net.power_arcs
     g = nx.DiGraph()
     g.add_nodes_from(net.nodes.index)
-    g.add_edges_from(arcs.loc[arcs["capacity_mw"] > 0, ["from", "to"]].itertuples(index=False))
+    # a line counts if it has capacity or may be built up to some
+    top = net.power_lines["max_capacity_mw"].reindex(arcs["line"]).fillna(0).to_numpy()
+    usable = (arcs["capacity_mw"].to_numpy() > 0) | (top > 0)
+    g.add_edges_from(arcs.loc[usable, ["from", "to"]].itertuples(index=False))
     avail = net.availability_matrix.max(axis=1)
     live = net.sources[(net.sources["capacity_mw"] * avail) > 0]
     root = object()  # one search from all live sources at once

@@ -5,7 +5,8 @@ An address names one value or many:
 - ``settings.carbon_price`` — a setting of ``network.yaml``;
 - ``sites.it_capacity_mw[tianfu]`` — one row of a table with ids;
 - ``sources.marginal_cost`` — every row;
-- ``demand.mw_it[class=ai_training&node=beijing]`` — the rows matching every condition.
+- ``demand.mw_it[class=ai_training&node=beijing]`` — the rows matching every condition;
+- ``sites.capex_per_mw[id=wuhu|shaoguan]`` — a condition may name several values.
 
 A value is a number (set it) or ``*factor`` (scale what is there): ``400``, ``*1.2``.
 """
@@ -128,7 +129,7 @@ def _rows(frame: pd.DataFrame, addr: Address) -> np.ndarray:
         col, val = col.strip(), val.strip()
         if col not in table.columns:
             raise ScenarioError(f"no column '{col}' in {addr.table} (for '{addr}')")
-        mask &= (table[col].astype(str) == val).to_numpy()
+        mask &= table[col].astype(str).isin([v.strip() for v in val.split("|")]).to_numpy()
     if not mask.any():
         raise ScenarioError(f"no row of {addr.table} matches [{addr.rows}]")
     return mask

@@ -99,12 +99,19 @@ def parse_value(text: str) -> Any:
     """
     text = str(text).strip()
     factor = text.startswith("*")
+    body = text[1:] if factor else text
     try:
-        number = parse_number(text[1:] if factor else text, allow_inf=not factor)
+        number = parse_number(body, allow_inf=not factor)
     except ValueError as exc:
-        if factor:
-            raise ScenarioError(f"bad factor {show(text)}: {exc}") from None
-        raise ScenarioError(f"{exc}; a value is a number or *factor") from None
+        try:
+            lenient = float(body)  # what Python would make of it: NaN, inf or nothing
+        except ValueError:
+            raise ScenarioError(f"{show(text)} is not a number or *factor") from None
+        if np.isnan(lenient):
+            raise ScenarioError(f"{show(text)} is not a number or *factor (NaN is "
+                                "refused)") from None
+        raise ScenarioError(f"bad factor {show(text)}: {exc}" if factor else str(exc)) \
+            from None
     return text if factor else number
 
 

@@ -25,7 +25,8 @@ from .errors import InstanceNotFoundError, Issue, ValidationError, show
 from .network import Network
 from .schema import TABLES, TABLE_ORDER
 
-__all__ = ["load", "save", "builtin_instances", "resolve", "DEFAULT_INSTANCE"]
+__all__ = ["load", "save", "builtin_instances", "resolve", "file_problem", "DEFAULT_INSTANCE",
+           "MAX_LINE_BYTES"]
 
 log = logging.getLogger("netopt")
 
@@ -252,6 +253,9 @@ def load(path_or_name: str | os.PathLike | None = None) -> Network:
         If there is no such folder or built-in instance.
     ValidationError
         Listing every problem, each with file, row (spreadsheet numbering) and column.
+        A directory, broken symbolic link or link loop where a file should be is named
+        as such; a table with a line longer than `MAX_LINE_BYTES` (1 MiB) is refused
+        without being parsed (the file is streamed once to find its longest line).
 
     Examples
     --------

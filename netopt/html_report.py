@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import plot
 from .counterfactuals import compare
+from .errors import NetoptError
 from .network import Network
 from .optimize import solve
 from .results import Result
@@ -65,6 +66,9 @@ def html_report(network: Network, result: Result | None = None, *,
     sources_file : path, optional
         The instance's SOURCES.md, shown verbatim.
     """
+    # Read first: a bad SOURCES.md should fail before the solve and the figures.
+    sources = (_sources_text(sources_file)
+               if sources_file and Path(sources_file).is_file() else None)
     result = result or solve(network)
     cur = network.settings.currency
     parts = [f"<h1>netopt report: {html.escape(network.name)}</h1>",
@@ -93,13 +97,22 @@ def html_report(network: Network, result: Result | None = None, *,
     else:
         parts.append(f"<p><strong>No optimal solution: {html.escape(str(result.status))}"
                      f"</strong> ({html.escape(result.message)})</p>")
-    if sources_file and Path(sources_file).is_file():
-        text = Path(sources_file).read_text(encoding="utf-8")
-        parts += ["<h2>Sources</h2>", f"<pre>{html.escape(text)}</pre>"]
+    if sources is not None:
+        parts += ["<h2>Sources</h2>", f"<pre>{html.escape(sources)}</pre>"]
     body = "\n".join(parts)
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>netopt: {html.escape(network.name)}</title><style>{_STYLE}</style>"
             f"<script>{_CHECK}</script></head><body>\n{body}\n</body></html>\n")
+
+
+def _sources_text(path: str | os.PathLike) -> str:
+    """SOURCES.md as text; a file that is not UTF-8 is an input error (exit 2), not a
+    traceback."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NetoptError(f"{Path(path).name} is not UTF-8 text (byte {exc.start}); save "
+                          "it as UTF-8") from None
 
 
 def write_html_report(path: str | os.PathLike, network: Network,

@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from . import __version__
-from .errors import InfeasibleError, NetoptError, ValidationError
+from .errors import InfeasibleError, NetoptError, OutputExistsError, ValidationError
 from .instance import DEFAULT_INSTANCE, builtin_instances, load
 from .optimize import solve
 
@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="highs (default, in process), cbc, glpk, ... (PuLP's solvers)")
     s.add_argument("--out", metavar="DIR", help="write result tables (CSV) and "
                    "summary.json to DIR, whole or not at all")
+    s.add_argument("--overwrite", action="store_true", help="replace DIR if it holds "
+                   "results netopt wrote (never anything else)")
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
     s.add_argument("--write-lp", metavar="FILE", help="also write the LP (.lp or .mps)")
     s.add_argument("--time-limit", type=float, metavar="SECONDS",
@@ -59,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("path", nargs="?", default=None, metavar="PATH", help=_PATH_HELP)
     rp.add_argument("-o", "--out", default="report.html", metavar="FILE.html",
                     help="where to write it (default: report.html), whole or not at all")
+    rp.add_argument("--overwrite", action="store_true",
+                    help="replace FILE.html if it is a report netopt wrote")
 
     v = sub.add_parser("validate", help="check an instance and list every problem")
     v.add_argument("path", metavar="PATH", help="instance folder or built-in name")
@@ -70,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("path", nargs="?", default=None, metavar="PATH", help=_PATH_HELP)
     c.add_argument("--out", metavar="DIR", help="write the comparison and break-even "
                    "tables (CSV) to DIR")
+    c.add_argument("--overwrite", action="store_true", help="replace DIR if it holds "
+                   "results netopt wrote (never anything else)")
 
     w = sub.add_parser("sweep", help="solve under many parameter values",
                        description="Addresses: settings.KEY, TABLE.COLUMN (all rows), "
@@ -127,7 +133,8 @@ def _parser() -> argparse.ArgumentParser:
     gn.add_argument("--infeasible", action="store_true",
                     help="too little site capacity, strict mode")
     gn.add_argument("--overwrite", action="store_true",
-                    help="write into OUT even if it is not empty")
+                    help="replace OUT if it is an instance netopt wrote (files "
+                    "netopt did not write there are kept)")
 
     f = sub.add_parser("pareto", help="the cost-carbon frontier")
     f.add_argument("path", nargs="?", default=None, metavar="PATH", help=_PATH_HELP)
@@ -138,6 +145,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _solve(args) -> int:
+    if args.out:  # refuse before a long solve, not after
+        _check_out(args.out, args.overwrite, args.path)
     net = load(args.path)
     result = solve(net, args.solver, time_limit=args.time_limit, write_lp_to=args.write_lp,
                    allow_unserved=False if args.strict else None, routes_per_pair=args.routes,
@@ -153,7 +162,7 @@ def _solve(args) -> int:
               file=sys.stderr)
         return 1
     if args.out:
-        result.write(args.out)
+        result.write(args.out, overwrite=args.overwrite)
         if not args.json:
             print(f"\nResults written to {args.out}/")
     if args.plot:
@@ -167,9 +176,13 @@ def _solve(args) -> int:
 def _report(args) -> int:
     from .html_report import write_html_report
     from .instance import resolve
+    from ._files import check_file
+    from .html_report import is_netopt_html
+    check_file(args.out, is_netopt_html, overwrite=args.overwrite)
     folder = resolve(args.path)
     net = load(folder)
-    write_html_report(args.out, net, sources_file=folder / "SOURCES.md")
+    write_html_report(args.out, net, sources_file=folder / "SOURCES.md",
+                      overwrite=args.overwrite)
     print(f"Report written to {args.out}")
     return 0
 
@@ -184,8 +197,17 @@ def _stats_text(st: dict) -> str:
     return "\n".join(lines)
 
 
+def _check_out(out, overwrite: bool, path) -> None:
+    """Refuse an output folder before any work: see `netopt._files.check_folder`."""
+    from ._files import check_folder
+    from .instance import resolve
+    check_folder(out, "results", overwrite=overwrite, protect=[resolve(path)])
+
+
 def _compare(args) -> int:
     from .counterfactuals import breakeven_table, compare
+    if args.out:
+        _check_out(args.out, args.overwrite, args.path)
     net = load(args.path)
     comp = compare(net)
     print(f"netopt compare: {net.name}\n")
@@ -218,7 +240,8 @@ def _compare(args) -> int:
               f"would leave unused ({human(gain['curtailed_mwh_west'], 'MWh')} in the west).")
     if args.out:
         from ._files import atomic_folder, write_csv
-        with atomic_folder(args.out) as tmp:
+        with atomic_folder(args.out, "results", overwrite=args.overwrite,
+                           writer="netopt compare") as tmp:
             write_csv(comp.table, tmp / "comparison.csv")
             write_csv(comp.unserved, tmp / "unserved.csv")
             write_csv(table, tmp / "breakeven.csv")
@@ -230,6 +253,9 @@ def _sweep(args) -> int:
     import pandas as pd
     from .scenarios import parse_assignment, parse_value
     from .sweep import sweep
+    if args.out:  # appended to, so it must be a sweep log netopt wrote (or new)
+        from ._files import check_file, is_sweep_log
+        check_file(args.out, is_sweep_log, overwrite=True)
     net = load(args.path)
     params = dict(parse_assignment(item) for item in args.set)
     scenarios = None
@@ -279,7 +305,9 @@ def _pareto(args) -> int:
 
 def _generate(args) -> int:
     from .generate import generate
+    from ._files import check_folder
     from .instance import save
+    check_folder(args.out, "instance", overwrite=args.overwrite)  # before generating
     net = generate(args.nodes, sites=args.sites, periods=args.periods, classes=args.classes,
                    demand_nodes=args.demand_nodes, routes_per_pair=args.routes,
                    seed=args.seed, feasible=not args.infeasible)
@@ -319,6 +347,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         level=logging.DEBUG if args.debug else logging.INFO)
     try:
         return run(args)
+    except OutputExistsError as exc:
+        if args.debug:
+            raise
+        print(f"netopt: error: {exc.path} {exc.reason}; {exc.advice('--overwrite')}",
+              file=sys.stderr)
+        return 2
     except InfeasibleError as exc:
         if args.debug:
             raise

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import textwrap
 from typing import Sequence
@@ -345,8 +346,11 @@ def main(argv: Sequence[str] | None = None) -> int:
            "pareto": _pareto, "generate": _generate, "report": _report}[args.command]
     logging.basicConfig(format="netopt: %(message)s", stream=sys.stderr,
                         level=logging.DEBUG if args.debug else logging.INFO)
+    real_stdout, sys.stdout = sys.stdout, _ReaderMayLeave(sys.stdout)
     try:
-        return run(args)
+        code = run(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return code
     except OutputExistsError as exc:
         if args.debug:
             raise
@@ -371,6 +375,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("netopt: interrupted", file=sys.stderr)
         return 130
+    finally:
+        sys.stdout = real_stdout
+
+
+class _ReaderMayLeave:
+    """stdout that treats a closed pipe (``netopt solve | head -3``) as a normal end.
+
+    Once the reader has gone, further output is dropped and the command carries on
+    (it may still have results to write), exiting with its own code.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._drop()
+            return len(text)
+
+    def flush(self):
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._drop()
+
+    def _drop(self):
+        # point the file descriptor at /dev/null: Python's own flush at exit then
+        # succeeds too, instead of printing "Exception ignored ... BrokenPipeError"
+        try:
+            fd = self._stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            return
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 if __name__ == "__main__":  # pragma: no cover

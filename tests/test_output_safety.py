@@ -320,3 +320,18 @@ def test_report_write_error_removes_temporary_file(tmp_path, toy, monkeypatch):
     with pytest.raises(OSError, match="No space"):
         write_html_report(tmp_path / "r.html", toy)
     assert os.listdir(tmp_path) == []
+
+
+# --- 7. a closed pipe ---------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [["solve", "toy", "--json"], ["solve"]])
+def test_closed_pipe_is_a_normal_end(tmp_path, args):
+    # issue #10: netopt solve | head -3; the reader here leaves before reading anything
+    out = tmp_path / "res"
+    proc = subprocess.Popen([sys.executable, "-m", "netopt.cli", *args, "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 0, err
+    assert "Broken pipe" not in err and "Exception ignored" not in err and err == ""
+    assert (out / "summary.json").is_file()  # the work was still done

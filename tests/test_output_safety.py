@@ -57,6 +57,7 @@ def test_out_instance_folder_is_refused(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     shutil.copytree(INSTANCES / "toy", "inst")
     before = _tree(tmp_path / "inst")
+    assert main(["solve", "inst", "--out", "inst"]) == 2
     assert main(["solve", "inst", "--out", "inst", "--overwrite"]) == 2
     assert _tree(tmp_path / "inst") == before
     assert "instance folder" in capsys.readouterr().err
@@ -74,6 +75,7 @@ def test_out_parent_folder_is_refused(tmp_path, monkeypatch, capsys):
     work.mkdir()
     (tmp_path / "thesis.tex").write_text("keep")
     monkeypatch.chdir(work)
+    assert main(["compare", "toy", "--out", ".."]) == 2
     assert main(["compare", "toy", "--out", "..", "--overwrite"]) == 2
     assert (tmp_path / "thesis.tex").read_text() == "keep" and work.is_dir()
     assert "folder above it" in capsys.readouterr().err
@@ -84,6 +86,7 @@ def test_no_writer_replaces_a_folder_netopt_did_not_write(tmp_path, toy, capsys)
     mine.mkdir()
     (mine / "notes.md").write_text("mine")
     r = netopt.solve(toy)
+    assert main(["compare", "toy", "--out", str(mine)]) == 2
     for overwrite in (False, True):
         with pytest.raises(OutputExistsError) as e:
             r.write(mine, overwrite=overwrite)
@@ -93,7 +96,7 @@ def test_no_writer_replaces_a_folder_netopt_did_not_write(tmp_path, toy, capsys)
     assert main(["compare", "toy", "--out", str(mine), "--overwrite"]) == 2
     assert main(["generate", str(mine), "--nodes", "6", "--overwrite"]) == 2
     assert _tree(mine) == {"notes.md": b"mine"}
-    assert capsys.readouterr().err.count("netopt did not write it") == 2
+    assert capsys.readouterr().err.count("netopt did not write it") == 3
 
 
 def test_own_folder_is_replaced_only_with_overwrite(tmp_path, toy, capsys):
@@ -143,6 +146,7 @@ def test_save_overwrite_keeps_user_files_and_drops_stale_tables(tmp_path, toy):
 def test_report_file_rules(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     Path("mine.html").write_text("<p>my own page</p>")
+    assert main(["report", "toy", "-o", "mine.html"]) == 2
     assert main(["report", "toy", "-o", "mine.html", "--overwrite"]) == 2
     assert Path("mine.html").read_text() == "<p>my own page</p>"
     assert "netopt did not write it" in capsys.readouterr().err

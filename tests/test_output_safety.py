@@ -273,8 +273,8 @@ def test_strace_kill_at_syscalls_leaves_old_or_new(tmp_path):
     shutil.rmtree(tmp_path / "ref")
     seen = []
     for calls, when in INJECT:
-        p = subprocess.run(["strace", "-f", "-qq", "-o", os.devnull, "-e",
-                            f"inject={calls}:signal=KILL:when={when}"] + cmd,
+        p = subprocess.run(["strace", "-f", "-qq", "-o", os.devnull, "-e", f"trace={calls}",
+                            "-e", f"inject={calls}:signal=KILL:when={when}"] + cmd,
                            env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                            text=True)
         if "ptrace" in p.stderr:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import sys
 import textwrap
@@ -18,7 +19,7 @@ from typing import Sequence
 import numpy as np
 
 from . import __version__
-from .errors import InfeasibleError, NetoptError, ValidationError, show
+from .errors import InfeasibleError, NetoptError, OutputExistsError, ValidationError, show
 from .instance import DEFAULT_INSTANCE, builtin_instances, load
 from .optimize import solve
 from .schema import parse_number
@@ -235,6 +236,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="highs (default, in process), cbc, glpk, ... (PuLP's solvers)")
     s.add_argument("--out", metavar="DIR", type=output_dir, help="write result tables (CSV) and "
                    "summary.json to DIR, whole or not at all")
+    s.add_argument("--overwrite", action="store_true", help="replace DIR if it holds "
+                   "results netopt wrote (never anything else)")
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
     s.add_argument("--write-lp", metavar="FILE", type=lp_file,
                    help="also write the LP (.lp or .mps)")
@@ -256,6 +259,8 @@ def _parser() -> argparse.ArgumentParser:
                     help=_PATH_HELP)
     rp.add_argument("-o", "--out", default="report.html", metavar="FILE.html", type=html_file,
                     help="where to write it (default: report.html), whole or not at all")
+    rp.add_argument("--overwrite", action="store_true",
+                    help="replace FILE.html if it is a report netopt wrote")
 
     v = sub.add_parser("validate", help="check an instance and list every problem")
     v.add_argument("path", metavar="PATH", type=instance_path,
@@ -269,6 +274,8 @@ def _parser() -> argparse.ArgumentParser:
                    help=_PATH_HELP)
     c.add_argument("--out", metavar="DIR", type=output_dir,
                    help="write the comparison and break-even tables (CSV) to DIR")
+    c.add_argument("--overwrite", action="store_true", help="replace DIR if it holds "
+                   "results netopt wrote (never anything else)")
 
     w = sub.add_parser("sweep", help="solve under many parameter values",
                        description="Addresses: settings.KEY, TABLE.COLUMN (all rows), "
@@ -330,7 +337,8 @@ def _parser() -> argparse.ArgumentParser:
     gn.add_argument("--infeasible", action="store_true",
                     help="too little site capacity, strict mode")
     gn.add_argument("--overwrite", action="store_true",
-                    help="write into OUT even if it is not empty")
+                    help="replace OUT if it is an instance netopt wrote (files "
+                    "netopt did not write there are kept)")
 
     f = sub.add_parser("pareto", help="the cost-carbon frontier")
     f.add_argument("path", nargs="?", default=None, metavar="PATH", type=instance_path,
@@ -343,6 +351,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _solve(args) -> int:
+    if args.out:  # refuse before a long solve, not after
+        _check_out(args.out, args.overwrite, args.path)
     net = load(args.path)
     result = solve(net, args.solver, time_limit=args.time_limit, write_lp_to=args.write_lp,
                    allow_unserved=False if args.strict else None, routes_per_pair=args.routes,
@@ -358,7 +368,7 @@ def _solve(args) -> int:
               file=sys.stderr)
         return 1
     if args.out:
-        result.write(args.out)
+        result.write(args.out, overwrite=args.overwrite)
         if not args.json:
             print(f"\nResults written to {args.out}/")
     if args.plot:
@@ -372,9 +382,13 @@ def _solve(args) -> int:
 def _report(args) -> int:
     from .html_report import write_html_report
     from .instance import resolve
+    from ._files import check_file
+    from .html_report import is_netopt_html
+    check_file(args.out, is_netopt_html, overwrite=args.overwrite)
     folder = resolve(args.path)
     net = load(folder)
-    write_html_report(args.out, net, sources_file=folder / "SOURCES.md")
+    write_html_report(args.out, net, sources_file=folder / "SOURCES.md",
+                      overwrite=args.overwrite)
     print(f"Report written to {args.out}")
     return 0
 
@@ -389,8 +403,17 @@ def _stats_text(st: dict) -> str:
     return "\n".join(lines)
 
 
+def _check_out(out, overwrite: bool, path) -> None:
+    """Refuse an output folder before any work: see `netopt._files.check_folder`."""
+    from ._files import check_folder
+    from .instance import resolve
+    check_folder(out, "results", overwrite=overwrite, protect=[resolve(path)])
+
+
 def _compare(args) -> int:
     from .counterfactuals import breakeven_table, compare
+    if args.out:
+        _check_out(args.out, args.overwrite, args.path)
     net = load(args.path)
     comp = compare(net)
     print(f"netopt compare: {net.name}\n")
@@ -427,7 +450,8 @@ def _compare(args) -> int:
               f"would leave unused ({human(gain['curtailed_mwh_west'], 'MWh')} in the west).")
     if args.out:
         from ._files import atomic_folder, write_csv
-        with atomic_folder(args.out) as tmp:
+        with atomic_folder(args.out, "results", overwrite=args.overwrite,
+                           writer="netopt compare") as tmp:
             write_csv(comp.table, tmp / "comparison.csv")
             write_csv(comp.unserved, tmp / "unserved.csv")
             write_csv(comp.builds, tmp / "builds.csv")
@@ -442,6 +466,9 @@ def _sweep(args) -> int:
     import pandas as pd
     from .scenarios import parse_assignment, parse_value
     from .sweep import sweep
+    if args.out:  # appended to, so it must be a sweep log netopt wrote (or new)
+        from ._files import check_file, is_sweep_log
+        check_file(args.out, is_sweep_log, overwrite=True)
     net = load(args.path)
     params = dict(parse_assignment(item) for item in args.set)
     scenarios = None
@@ -491,7 +518,9 @@ def _pareto(args) -> int:
 
 def _generate(args) -> int:
     from .generate import generate
+    from ._files import check_folder
     from .instance import save
+    check_folder(args.out, "instance", overwrite=args.overwrite)  # before generating
     net = generate(args.nodes, sites=args.sites, periods=args.periods, classes=args.classes,
                    demand_nodes=args.demand_nodes, routes_per_pair=args.routes,
                    seed=args.seed, feasible=not args.infeasible)
@@ -532,8 +561,17 @@ def main(argv: Sequence[str] | None = None) -> int:
            "pareto": _pareto, "generate": _generate, "report": _report}[args.command]
     logging.basicConfig(format="netopt: %(message)s", stream=sys.stderr,
                         level=logging.DEBUG if args.debug else logging.INFO)
+    real_stdout, sys.stdout = sys.stdout, _ReaderMayLeave(sys.stdout)
     try:
-        return run(args)
+        code = run(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return code
+    except OutputExistsError as exc:
+        if args.debug:
+            raise
+        print(f"netopt: error: {exc.path} {exc.reason}; {exc.advice('--overwrite')}",
+              file=sys.stderr)
+        return 2
     except InfeasibleError as exc:
         if args.debug:
             raise
@@ -552,6 +590,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("netopt: interrupted", file=sys.stderr)
         return 130
+    finally:
+        sys.stdout = real_stdout
+
+
+class _ReaderMayLeave:
+    """stdout that treats a closed pipe (``netopt solve | head -3``) as a normal end.
+
+    Once the reader has gone, further output is dropped and the command carries on
+    (it may still have results to write), exiting with its own code.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._drop()
+            return len(text)
+
+    def flush(self):
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._drop()
+
+    def _drop(self):
+        # point the file descriptor at /dev/null: Python's own flush at exit then
+        # succeeds too, instead of printing "Exception ignored ... BrokenPipeError"
+        try:
+            fd = self._stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            return
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,6 +13,7 @@ __all__ = [
     "NotOptimalError",
     "InfeasibleError",
     "show",
+    "OutputExistsError",
 ]
 
 #: How many characters of a user's value a message quotes.
@@ -141,3 +142,34 @@ class InfeasibleError(NetoptError):
         super().__init__(message)
         self.diagnosis = diagnosis
         self.result = result
+
+
+class OutputExistsError(NetoptError, FileExistsError):
+    """Writing there would replace something netopt must not replace.
+
+    Raised before anything is written, so nothing is lost. It is also a
+    `FileExistsError`.
+
+    Attributes
+    ----------
+    path : str
+        The folder or file that was to be written.
+    reason : str
+        Why it is refused, e.g. "holds files netopt did not write".
+    overwritable : bool
+        True if it is netopt's own earlier output, which ``overwrite=True`` (on the
+        command line ``--overwrite``) may replace; False if nothing may replace it.
+    """
+
+    def __init__(self, path, reason: str, overwritable: bool = False):
+        self.path = str(path)
+        self.reason = reason
+        self.overwritable = overwritable
+        super().__init__(f"{self.path} {reason}; {self.advice('overwrite=True')}")
+
+    def advice(self, option: str) -> str:
+        """What to do instead, naming the option that allows replacing (``option``)."""
+        if self.overwritable:
+            return f"use {option} to replace it"
+        return (f"netopt never replaces it, not even with {option}: choose a new or "
+                "empty location")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import plot
+from ._files import _version, check_file, write_text_atomic
 from .counterfactuals import compare
 from .errors import NetoptError
 from .network import Network
@@ -18,6 +19,9 @@ from .optimize import solve
 from .results import Result
 
 __all__ = ["html_report", "write_html_report"]
+
+# marks the file as netopt's, so a later report may replace it (README, "Trust")
+_MARK = '<meta name="generator" content="netopt'
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;
@@ -101,6 +105,7 @@ def html_report(network: Network, result: Result | None = None, *,
         parts += ["<h2>Sources</h2>", f"<pre>{html.escape(sources)}</pre>"]
     body = "\n".join(parts)
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"{_MARK} {html.escape(_version())}\">"
             f"<title>netopt: {html.escape(network.name)}</title><style>{_STYLE}</style>"
             f"<script>{_CHECK}</script></head><body>\n{body}\n</body></html>\n")
 
@@ -116,11 +121,39 @@ def _sources_text(path: str | os.PathLike) -> str:
 
 
 def write_html_report(path: str | os.PathLike, network: Network,
-                      result: Result | None = None, **kw) -> Path:
-    """Write the report, whole or not at all (a temporary file is moved into place)."""
-    path = Path(path)
+                      result: Result | None = None, overwrite: bool = False, **kw) -> Path:
+    """Write the report, whole or not at all (a temporary file is moved into place).
+
+    Parameters
+    ----------
+    path : str or path
+        The HTML file. An existing report netopt wrote (it carries
+        ``<meta name="generator" content="netopt ...">``) is replaced only with
+        ``overwrite``; any other existing file never is.
+    network, result, **kw
+        As for `html_report`.
+    overwrite : bool
+        Replace a report netopt wrote before.
+
+    Raises
+    ------
+    OutputExistsError
+        If ``path`` may not be replaced; nothing is written.
+    OSError
+        If writing fails (a full disk); ``path`` is unchanged and no temporary file
+        is left behind.
+    """
+    check_file(path, is_netopt_html, overwrite=overwrite)
     text = html_report(network, result, **kw)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    check_file(path, is_netopt_html, overwrite=overwrite)  # it may have appeared meanwhile
+    return write_text_atomic(path, text)
+
+
+def is_netopt_html(path: str | os.PathLike) -> bool:
+    """True if the file at ``path`` is a report netopt wrote (by its generator tag)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return _MARK.encode() in head

@@ -13,7 +13,6 @@ import math
 import os
 import stat
 import time
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -310,23 +309,28 @@ def load(path_or_name: str | os.PathLike | None = None) -> Network:
 def save(net: Network, path: str | os.PathLike, overwrite: bool = False) -> Path:
     """Write a network as an instance folder that `load` reads back unchanged.
 
-    The folder is written whole or not at all. Other files already in it (a README,
-    SOURCES.md) are kept when ``overwrite`` is true.
+    The folder is written whole or not at all, with a ``.netopt-manifest.json`` that
+    marks it as netopt's. Other files the user put in a folder netopt wrote (a
+    README, SOURCES.md) are kept when it is overwritten.
+
+    Parameters
+    ----------
+    net : Network
+        The network to write.
+    path : str or path
+        A new or empty folder, or (with ``overwrite``) an instance folder netopt wrote.
+    overwrite : bool
+        Replace an instance folder netopt wrote before. A folder netopt did not write
+        (a hand-made instance), results, the current folder or one above it are never
+        replaced.
 
     Raises
     ------
-    FileExistsError
-        If ``path`` is a non-empty folder and ``overwrite`` is false.
+    OutputExistsError
+        (a `FileExistsError`) if ``path`` may not be replaced; nothing is written.
     """
     path = Path(path)
-    if path.exists() and any(path.iterdir()) and not overwrite:
-        raise FileExistsError(f"{path} is not empty; pass overwrite=True to replace it")
-    ours = {TABLES[t].file for t in TABLE_ORDER} | {SETTINGS_FILE}
-    with atomic_folder(path) as tmp:
-        if path.is_dir():
-            for f in path.iterdir():
-                if f.is_file() and f.name not in ours:
-                    shutil.copy2(f, tmp / f.name)
+    with atomic_folder(path, "instance", overwrite=overwrite, writer="netopt.save") as tmp:
         settings = {k: v for k, v in net.settings.to_dict().items() if v is not None}
         (tmp / SETTINGS_FILE).write_text(
             yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")

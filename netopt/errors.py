@@ -12,6 +12,7 @@ __all__ = [
     "SolverError",
     "NotOptimalError",
     "InfeasibleError",
+    "SweepFileError",
 ]
 
 
@@ -87,3 +88,23 @@ class InfeasibleError(NetoptError):
         super().__init__(message)
         self.diagnosis = diagnosis
         self.result = result
+
+
+class SweepFileError(NetoptError):
+    """A sweep's ``out`` file cannot be resumed: it holds results of another sweep
+    (another network, solver, solver options or netopt version), or a line in it is not
+    a sweep record.
+
+    Attributes
+    ----------
+    path : str
+        The file.
+    line : int or None
+        The line (counting from 1) that is not a sweep record; ``None`` when the file
+        belongs to another sweep.
+    """
+
+    def __init__(self, message: str, path, line: int | None = None):
+        super().__init__(message)
+        self.path = str(path)
+        self.line = line

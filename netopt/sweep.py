@@ -4,12 +4,17 @@ Scenarios run on local processes by default, or on a Dask cluster given a schedu
 address or a ``distributed.Client``. Each worker keeps the base network's formulation and
 HiGHS instance, so a scenario that changes only costs, bounds or demand levels refills
 vectors and re-solves from the last basis (a warm start) instead of rebuilding.
+
+A sweep's ``out`` file is keyed by what determines its numbers (the network's content,
+the solver and its options, netopt's version), so a rerun resumes only its own sweep.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
+import logging
 import multiprocessing
 import os
 import re
@@ -26,7 +31,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import NetoptError
+from .errors import NetoptError, SweepFileError
 from .formulation import formulate, refill
 from .network import Network
 from .optimize import solve
@@ -37,6 +42,7 @@ from .solvers import HighsModel
 __all__ = ["ScenarioRunner", "result_metrics", "sweep", "breakeven", "BreakEven", "grid"]
 
 Metric = Callable[[Result], float]
+log = logging.getLogger("netopt")
 
 
 def result_metrics(result: Result) -> dict[str, Any]:
@@ -162,12 +168,127 @@ def _key(assignments: Mapping[str, Any]) -> str:
     return json.dumps({str(k): v for k, v in sorted(assignments.items())}, sort_keys=True)
 
 
+# -- the out file: records keyed by what determines them ------------------------------
+def _network_sha256(network: Network) -> str:
+    """SHA-256 of a network's content: settings and every table, exactly."""
+    h = hashlib.sha256()
+    h.update(json.dumps(network.settings.to_dict(), sort_keys=True, default=str).encode())
+    for name, df in network.tables.items():
+        head = [name, str(df.index.name), [str(c) for c in df.columns],
+                [str(t) for t in df.dtypes]]
+        h.update(b"\0" + json.dumps(head).encode() + b"\0")
+        # %.17g round-trips every float, so any edit changes the text
+        h.update(df.to_csv(float_format="%.17g", lineterminator="\n").encode())
+    return h.hexdigest()
+
+
+def _made_by(network: Network, solver: str, time_limit: float | None) -> dict[str, Any]:
+    """What determines a sweep's numbers besides the scenario: stored in every record.
+
+    The model-reuse flag is left out (it changes speed, not answers); settings such as
+    routes_per_pair and allow_unserved are part of the network's hash.
+    """
+    from . import __version__
+    return {"network": network.name, "network_sha256": _network_sha256(network),
+            "solver": solver.lower(),
+            "time_limit": None if time_limit is None else float(time_limit),
+            "netopt": __version__}
+
+
+_WHAT = {"network": "network name", "network_sha256": "network content",
+         "solver": "solver", "time_limit": "time limit", "netopt": "netopt version"}
+
+
+def _describe(made_by: Mapping[str, Any]) -> str:
+    return (f"network '{made_by.get('network')}' "
+            f"(sha256 {str(made_by.get('network_sha256'))[:12]}), solver "
+            f"{made_by.get('solver')}, time limit {made_by.get('time_limit')}, netopt "
+            f"{made_by.get('netopt')}")
+
+
+def _aside(path: Path) -> Path:
+    n = 1
+    while path.with_name(f"{path.name}.{n}").exists():
+        n += 1
+    return path.with_name(f"{path.name}.{n}")
+
+
+def _parse(raw: bytes, path: Path, number: int) -> dict:
+    why = "expected an object with 'key', 'run' and 'row'"
+    try:
+        rec = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        rec, why = None, "not UTF-8 text"
+    except json.JSONDecodeError as exc:
+        rec, why = None, f"not JSON: {exc.msg} at column {exc.colno}"
+    if not (isinstance(rec, dict) and isinstance(rec.get("key"), str)
+            and isinstance(rec.get("row"), dict)):
+        raise SweepFileError(f"{path}, line {number}: not a sweep record ({why})", path,
+                             number)
+    return rec
+
+
+def _read_out(path: Path, made_by: dict[str, Any]) -> dict[str, dict]:
+    """The rows already in ``path`` by scenario key, checked to belong to this sweep.
+
+    Drops an unfinished last line (a writer stopped midway) so appends start clean.
+
+    Raises
+    ------
+    SweepFileError
+        If a record was made for another network, solver or version, or a line other
+        than the last is not a sweep record.
+    """
+    data = path.read_bytes()
+    *lines, tail = data.split(b"\n")  # tail: what follows the last newline
+    done: dict[str, dict] = {}
+    for number, raw in enumerate(lines, 1):
+        if raw.strip():
+            rec = _ours(_parse(raw, path, number), made_by, path, number)
+            done[rec["key"]] = rec["row"]
+    if not tail.strip():
+        return done
+    number = len(lines) + 1
+    try:
+        rec = _parse(tail, path, number)
+    except SweepFileError:
+        if not tail.lstrip().startswith(b"{"):
+            raise
+        log.warning("%s, line %d: dropped an unfinished record (its writer was stopped "
+                    "midway); that scenario is solved again", path, number)
+        with open(path, "r+b") as f:
+            f.truncate(len(data) - len(tail))
+        return done
+    rec = _ours(rec, made_by, path, number)
+    done[rec["key"]] = rec["row"]
+    with open(path, "ab") as f:  # complete, only its newline is missing
+        f.write(b"\n")
+    return done
+
+
+def _ours(rec: dict, made_by: dict[str, Any], path: Path, number: int) -> dict:
+    theirs = rec.get("run")
+    if theirs == made_by:
+        return rec
+    if isinstance(theirs, dict):
+        diff = [w for k, w in _WHAT.items() if theirs.get(k) != made_by[k]]
+        what = (f"results of another sweep ({_describe(theirs)}; differs in "
+                f"{', '.join(diff) or 'its fields'})")
+    else:
+        what = "records without a key (written by an older netopt)"
+    raise SweepFileError(
+        f"{path} holds {what} from line {number}, not results of this sweep "
+        f"({_describe(made_by)}); resuming would mix the two. Give another out file, or "
+        f"start anew with --fresh (fresh=True), which moves {path} aside to "
+        f"{_aside(path)}", path)
+
+
 def sweep(network: Network, parameters: Mapping[str, Sequence[Any]] | None = None, *,
           scenarios: Iterable[Mapping[str, Any]] | None = None,
           metrics: Mapping[str, Metric] | None = None, solver: str = "highs",
           processes: int | None = None, scheduler: Any = None,
           out: str | Path | None = None, progress: bool = True, reuse: bool = True,
-          time_limit: float | None = None) -> pd.DataFrame:
+          time_limit: float | None = None, fresh: bool = False) -> pd.DataFrame:
     """Solve a network under many scenarios.
 
     Parameters
@@ -189,13 +310,21 @@ def sweep(network: Network, parameters: Mapping[str, Sequence[Any]] | None = Non
         A Dask scheduler address (``tcp://host:port``) or client: run there instead.
     out : path, optional
         A JSON-lines file: each finished scenario is appended at once, so an interrupted
-        sweep loses none; a rerun skips scenarios already in the file.
+        sweep loses none; a rerun skips scenarios already in the file. Every record
+        carries what determines it (a hash of the network's tables and settings, the
+        solver, ``time_limit``, netopt's version): a file written by another sweep is
+        refused (`SweepFileError`), as is a line that is not a record; an unfinished
+        last line (a killed writer) is dropped with a warning and solved again. Rows
+        lacking a requested metric are solved again.
     progress : bool
         Show a progress bar (tqdm) on stderr.
     reuse : bool
         Reuse the assembled model (default); false solves each scenario from scratch.
     time_limit : float, optional
         Seconds per solve.
+    fresh : bool
+        Start ``out`` anew: an existing file is renamed to ``<out>.1`` (or ``.2``, ...),
+        never deleted.
 
     Returns
     -------
@@ -203,6 +332,11 @@ def sweep(network: Network, parameters: Mapping[str, Sequence[Any]] | None = Non
         One row per scenario: the parameter values, status, objective, cost parts,
         emissions, unserved, data and power moved, ``west_share:<class>``, the metrics,
         ``error`` (empty unless the scenario failed) and ``seconds``.
+
+    Raises
+    ------
+    SweepFileError
+        If ``out`` holds another sweep's results or a line that is not a record.
 
     Examples
     --------
@@ -219,11 +353,16 @@ def sweep(network: Network, parameters: Mapping[str, Sequence[Any]] | None = Non
         for k in s:
             parse_address(str(k))
     done: dict[str, dict] = {}
+    made_by = _made_by(network, solver, time_limit) if out is not None else {}
     if out is not None and Path(out).exists():
-        for line in Path(out).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                rec = json.loads(line)
-                done[rec["key"]] = rec["row"]
+        if fresh:
+            aside = _aside(Path(out))
+            Path(out).rename(aside)
+            log.warning("moved %s aside to %s; starting anew", out, aside)
+        else:
+            done = _read_out(Path(out), made_by)
+    # a row recorded without a metric asked for now is solved again
+    done = {k: r for k, r in done.items() if all(m in r for m in (metrics or {}))}
     pending = [(i, s) for i, s in enumerate(todo) if _key(s) not in done]
     rows: dict[int, dict] = {}
     for i, s in enumerate(todo):
@@ -235,8 +374,8 @@ def sweep(network: Network, parameters: Mapping[str, Sequence[Any]] | None = Non
     def record(row):
         rows[row["scenario"]] = row
         if sink is not None:
-            sink.write(json.dumps({"key": _key(todo[row["scenario"]]), "row": row},
-                                  default=_plain) + "\n")
+            sink.write(json.dumps({"key": _key(todo[row["scenario"]]), "run": made_by,
+                                   "row": row}, default=_plain) + "\n")
             sink.flush()
             os.fsync(sink.fileno())
         bar.update(1)

@@ -7,10 +7,13 @@ vectors and re-solves from the last basis (a warm start) instead of rebuilding.
 
 A sweep's ``out`` file is keyed by what determines its numbers (the network's content,
 the solver and its options, netopt's version), so a rerun resumes only its own sweep.
+Local worker processes die with the sweep: stopped by SIGINT or SIGTERM, it ends them;
+killed outright, they notice and exit.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import itertools
 import json
@@ -18,7 +21,9 @@ import logging
 import multiprocessing
 import os
 import re
+import signal
 import sys
+import threading
 import time
 import traceback
 import uuid
@@ -141,9 +146,37 @@ def _runner(token: str, network: Network | None, solver, reuse, time_limit) -> S
     return _RUNNERS[token]
 
 
-def _init_process(token, network, solver, reuse, time_limit, metrics):
+def _init_process(token, network, solver, reuse, time_limit, metrics, parent=None):
+    _die_with_parent(parent)
     _SETUP[token] = (network, solver, reuse, time_limit)
     _SETUP[token + ":metrics"] = metrics
+
+
+def _die_with_parent(parent: int | None) -> None:
+    # The parent ends its workers on SIGINT/SIGTERM, so a worker takes the default action
+    # for SIGTERM (a forked one inherits the parent's handler) and ignores SIGINT, which
+    # a terminal sends to the whole process group.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is None:
+        return
+    if sys.platform.startswith("linux"):
+        try:  # the kernel sends SIGTERM when the parent dies, even by SIGKILL
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM), 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+            pass
+    if os.getppid() != parent:  # died before prctl took hold
+        os._exit(1)
+    # Portable fallback (and a second line on Linux): an orphan is re-parented.
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True,
+                     name="netopt-watch-parent").start()
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 def _process_task(token: str, index: int, assignments: dict) -> dict:
@@ -337,6 +370,10 @@ def sweep(network: Network, parameters: Mapping[str, Sequence[Any]] | None = Non
     ------
     SweepFileError
         If ``out`` holds another sweep's results or a line that is not a record.
+    SystemExit
+        With code 143 on SIGTERM while local worker processes run (after ending them),
+        unless the program installed its own SIGTERM handler. On SIGINT the usual
+        KeyboardInterrupt, also after ending them.
 
     Examples
     --------
@@ -394,6 +431,12 @@ def sweep(network: Network, parameters: Mapping[str, Sequence[Any]] | None = Non
         else:
             _run_processes(network, pending, processes, solver, reuse, time_limit, metrics,
                            record)
+    except (KeyboardInterrupt, _Terminated) as exc:
+        name = "SIGINT" if isinstance(exc, KeyboardInterrupt) else "SIGTERM"
+        kept = f"; {len(rows)} of {len(todo)} scenarios are in {out}, a rerun resumes" \
+            if out is not None else ""
+        log.warning("sweep stopped by %s%s", name, kept)
+        raise
     finally:
         bar.close()
         if sink is not None:
@@ -414,12 +457,54 @@ def _run_processes(network, pending, processes, solver, reuse, time_limit, metri
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
     workers = min(processes or os.cpu_count() or 1, len(pending))
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_process,
-                             initargs=(token, network, solver, reuse, time_limit,
-                                       metrics)) as pool:
-        futures = [pool.submit(_process_task, token, i, s) for i, s in pending]
-        for fut in as_completed(futures):
-            record(fut.result())
+    restore = _stop_on_sigterm()  # before the fork: workers inherit it, then reset it
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_process,
+                                   initargs=(token, network, solver, reuse, time_limit,
+                                             metrics, os.getpid()))
+        try:
+            futures = [pool.submit(_process_task, token, i, s) for i, s in pending]
+            for fut in as_completed(futures):
+                record(fut.result())
+        except BaseException:
+            _end_workers(pool)  # not `with`: its exit would wait for every pending task
+            raise
+        pool.shutdown(wait=True)
+    finally:
+        restore()
+
+
+class _Terminated(SystemExit):
+    """SIGTERM arrived while workers ran; exits 143 like the default action would."""
+
+
+def _stop_on_sigterm() -> Callable[[], None]:
+    """Turn SIGTERM into `_Terminated` so the workers can be ended; returns the undo.
+
+    Left alone off the main thread and when the program has its own SIGTERM handler.
+    """
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL):
+        return lambda: None
+
+    def on_term(signum, frame):
+        raise _Terminated(128 + signum)
+    signal.signal(signal.SIGTERM, on_term)
+    return lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's worker processes now, dropping the tasks not yet done."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for p in procs:
+        p.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + 5.0
+    for p in procs:
+        p.join(max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            p.kill()
+            p.join(1.0)
 
 
 def _run_dask(network, pending, scheduler, solver, reuse, time_limit, metrics, record):

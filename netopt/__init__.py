@@ -17,6 +17,7 @@ from .errors import (InfeasibleError, InstanceNotFoundError, Issue, NetoptError,
 from .formulation import Formulation, formulate
 from .generate import generate
 from .instance import builtin_instances, load, save
+from . import sensitivity
 from .levelised import cost_by_demand, levelised_cost
 from .network import Network, Settings
 from .optimize import solve

@@ -87,17 +87,29 @@ def html_report(network: Network, result: Result | None = None, *,
         parts += ["<h2>Placement by class (MWh of IT work)</h2>", _table(bc)]
         comp = compare(network)
         t = comp.table.set_index("scenario")
-        cols = [c for c in ("total", "data_transport", "electricity", "carbon",
-                            "transmission", "unserved", "transmission_losses_mwh",
-                            "emissions_t", "data_moved_tb", "saving_by_joint") if c in t]
+        cols = [c for c in ("total", "capital", "operating", "data_transport",
+                            "electricity", "carbon", "transmission", "unserved",
+                            "transmission_losses_mwh", "emissions_t", "data_moved_tb",
+                            "saving_by_joint") if c in t]
         parts += ["<h2>Move data or move power</h2>",
                   "<p>The joint optimum against moving power only (work stays in its "
-                  "origin's zone) and moving data only (no power line carries power).</p>",
+                  "origin's zone) and moving data only (no power line carries power). "
+                  "Each case may build what the instance lets it build; capital is "
+                  "annualised.</p>",
                   _table(t[cols].T)]
+        if len(comp.builds):
+            parts += ["<p>What each case builds:</p>",
+                      _table(comp.builds.groupby(["scenario", "kind", "unit"])[
+                          ["amount", "cost"]].sum())]
+        if len(comp.levelised):
+            parts += [f"<p>Cost per MWh of eastern computing served ({cur}/MWh of IT "
+                      "energy, every cost of the plan included):</p>",
+                      _table(comp.levelised)]
         if len(comp.unserved):
             parts += ["<p>Unserved demand in the counterfactuals:</p>",
                       _table(comp.unserved, "{:,.0f}")]
         parts.append(_img(plot.breakeven_chart(network), "break-even chart"))
+        parts += _sensitivity(network)
     else:
         parts.append(f"<p><strong>No optimal solution: {html.escape(str(result.status))}"
                      f"</strong> ({html.escape(result.message)})</p>")
@@ -108,6 +120,39 @@ def html_report(network: Network, result: Result | None = None, *,
             f"{_MARK} {html.escape(_version())}\">"
             f"<title>netopt: {html.escape(network.name)}</title><style>{_STYLE}</style>"
             f"<script>{_CHECK}</script></head><body>\n{body}\n</body></html>\n")
+
+
+def _sensitivity(network: Network, growth: float = 2.0) -> list[str]:
+    """The two-way chart of the price of moving data against the cost of building in
+    the east, with demand grown by ``growth`` (where to build is a question about
+    growth); nothing when the instance has no data price setting or no eastern site
+    that may grow."""
+    from .scenarios import apply
+    from .sensitivity import two_way
+    per_km = network.settings.data_cost_per_tb_km
+    sites = network.sites
+    east = sites.index[(network.nodes.loc[sites["node"], "region"].to_numpy() == "east")
+                       & sites["max_it_capacity_mw"].notna().to_numpy()
+                       & (sites["capex_per_mw"] > 0).to_numpy()]
+    if not per_km or not len(east):
+        return []
+    base = float(sites.loc[east, "capex_per_mw"].mean())
+    x = "settings.data_cost_per_tb_km"
+    y = f"sites.capex_per_mw[id={'|'.join(east)}]"
+    grid = two_way(apply(network, {"demand.mw_it": f"*{growth:g}"}),
+                   (x, [per_km * f for f in (0.5, 1, 2, 4, 8)]),
+                   (y, [base * f for f in (0.6, 0.8, 1, 1.2, 1.4)]))
+    cur = network.settings.currency
+    fig = plot.two_way_chart(grid, x, y, xscale=2000, yscale=1e-6,
+                             xlabel=f"moving data ({cur} per TB over 2,000 km)",
+                             ylabel=f"east build cost (M {cur}/MW_IT)",
+                             title=f"Share of eastern work served in the west, demand "
+                                   f"x {growth:g}")
+    return ["<h2>How the answer moves</h2>",
+            f"<p>The two least certain inputs: the price of moving data and the cost of "
+            f"building a data centre in the east. Demand is multiplied by {growth:g} (a "
+            f"growth scenario, not a forecast), so that new capacity must be built.</p>",
+            _img(fig, "two-way sensitivity chart")]
 
 
 def _sources_text(path: str | os.PathLike) -> str:

@@ -22,12 +22,14 @@ def report(tmp_path_factory):
 def test_report_has_every_section_and_no_external_url(report):
     text = report.read_text(encoding="utf-8")
     for heading in ("Summary", "Costs", "Map", "Placement by class", "Move data or move power",
-                    "Sources"):
+                    "How the answer moves", "Sources"):
         assert f"<h2>{heading}" in text, heading
     refs = re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', text)
     assert refs and all(r.startswith("data:") for r in refs), refs
     assert "http://" not in text.split("<h2>Sources")[0] and "https://" not in text
     assert "East Data" in text  # the instance's SOURCES.md is included
+    # the fair comparison: capital per case and the cost per MWh of eastern computing
+    assert "capital" in text and "Cost per MWh of eastern computing" in text
 
 
 def _chromium():

@@ -50,7 +50,9 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
     dom = subprocess.run([exe, *flags, "--dump-dom", report.as_uri()], capture_output=True,
                          text=True, timeout=120).stdout
     assert 'data-figures-ok="true"' in dom, dom[:500]
-    assert 'data-figures="3"' in dom
+    figures = report.read_text(encoding="utf-8").count("<img ")
+    assert figures == 4  # costs, map, break-even, two-way sensitivity
+    assert f'data-figures="{figures}"' in dom
     assert 'data-external-requests="0"' in dom  # the page fetched nothing from outside
     shot = tmp_path / "shot.png"
     subprocess.run([exe, *flags, "--window-size=1000,1400", f"--screenshot={shot}",

@@ -49,7 +49,7 @@ BOOKS = {
         "\"electricity\", \"data_transport\", \"transmission_losses_mwh\", \"emissions_t\", "
         "\"saving_by_joint\"]]",
         "md:How robust is the westward move? The price of moving data is the least certain "
-        "figure (FACTS.md): find where each class stops going west.",
+        "figure (an estimate, 10-100 CNY/TB): find where each class stops going west.",
         "for k, high in ((\"batch_analytics\", 1.0), (\"ai_training\", 50.0)):\n"
         "    be = netopt.breakeven(net, \"settings.data_cost_per_tb_km\", 0.001, high,\n"
         "                          f\"west_share:{k}>0.5\", tol=1e-3)\n"

@@ -172,6 +172,28 @@ def _check_rows(tables, settings, files, labels) -> list[Issue]:
         if len(df) and set(keys) <= set(df.columns):
             add(name, df.duplicated(keys, keep="first"), keys[-1],
                 f"duplicate row for the same ({', '.join(keys)})")
+    issues += _mixed_demand_periods(tables["demand"], files, labels)
+    return issues
+
+
+def _mixed_demand_periods(d: pd.DataFrame, files, labels) -> list[Issue]:
+    """A (node, class) is given either by one row with a blank period (every period)
+    or by rows naming periods, never both: both would give two demands for one period."""
+    if not len(d) or not {"node", "class", "period"} <= set(d.columns):
+        return []
+    every = (d["period"] == "").to_numpy()
+    key = pd.MultiIndex.from_frame(d[["node", "class"]])
+    blank_row = pd.Series(labels["demand"][every], index=key[every])
+    blank_row = blank_row[~blank_row.index.duplicated()]  # duplicates are reported above
+    clash = ~every & key.isin(blank_row.index)
+    issues = []
+    for pos in np.flatnonzero(clash)[:_MAX_REPORTED]:
+        node, cls = key[pos]
+        issues.append(Issue(files.get("demand", "demand table"),
+                            _plain(labels["demand"][pos]), "period",
+                            f"demand of class '{cls}' at '{node}' is already given for every "
+                            f"period (row {_plain(blank_row[(node, cls)])}, blank period); "
+                            f"give either that row or one row per period, not both"))
     return issues
 
 

@@ -1,5 +1,5 @@
 """End-to-end solves checked against independent oracles: a hand-worked optimum, the
-closed-form break-even of DESIGN.md, networkx min-cost flow, and a published optimum."""
+closed-form break-even data intensity, networkx min-cost flow, and published optima."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def test_toy_hand_worked_prices(toy):
     assert d["archive"] == pytest.approx(912.5) and d["interactive"] == pytest.approx(912.5)
 
 
-# -- (b) break-even data intensity (DESIGN.md section 2) --------------------------------
+# -- (b) break-even data intensity, closed form ----------------------------------------
 
 
 def _delta_star(p, tau, eta, pue_e, pue_w, c):

@@ -413,8 +413,12 @@ def data_vectors(net: Network, f: Formulation) -> Vectors | None:
     avail = net.availability_matrix.loc[src.index, periods].to_numpy().T  # T x J
     cap = src["capacity_mw"].to_numpy()
     unit = src["marginal_cost"].to_numpy() + s.carbon_price * src["emissions"].to_numpy()
-    put("g", cost=np.repeat(scale, len(src)) * np.tile(unit, T),
-        upper=np.where(avail > 0, cap[None, :] * avail, 0.0).ravel())
+    # unlimited x unavailable would be inf x 0 = NaN (and a numpy warning): multiply only
+    # where the source is available at all
+    on = avail > 0
+    g_upper = np.zeros(avail.shape)
+    g_upper[on] = np.broadcast_to(cap, avail.shape)[on] * avail[on]
+    put("g", cost=np.repeat(scale, len(src)) * np.tile(unit, T), upper=g_upper.ravel())
     arcs = net.power_arcs
     lines = net.power_lines
     grows = arcs["line"].map(lines["max_capacity_mw"].notna()).to_numpy(dtype=bool)

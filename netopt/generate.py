@@ -1,10 +1,25 @@
-"""Seeded synthetic networks of any size, with parameter ranges from shared/FACTS.md.
+"""Seeded synthetic networks of any size, with parameter ranges of the China instance.
 
 A random backbone over places in a China-sized box (each node joined to its nearest
 neighbours, plus a spanning tree so every place is connected), data-centre sites with
 grid supply, renewable sources with availability profiles, UHV-like power lines from
-renewable nodes to their nearest sites, the five workload classes of FACTS.md, and
+renewable nodes to their nearest sites, the five workload classes of china-edwc, and
 demand with a daily profile when there are several periods.
+
+Where the ranges come from (each is cited in full in instances/china-edwc/SOURCES.md):
+
+- fibre: 5 µs per km one way, routes 1.4 x great-circle distance; data at 0.015 CNY
+  per TB-km (30 CNY/TB over about 2,000 km, an estimate);
+- grid supply: provincial large-industry prices 300-720 CNY/MWh (estimates) and
+  emission factors 0.1-0.85 t CO2/MWh around the 2022 national average of 0.5703
+  (Ministry of Ecology and Environment, 2023);
+- UHV lines: tariffs 51.2-68.5 CNY/MWh (NDRC notice 发改办价格〔2021〕958号, 2 Dec
+  2021); losses 1 % at the converters plus 2 % per 1,000 km (industry estimates of
+  1.5-3 % per 1,000 km);
+- workload classes: data intensity and latency limits as estimated for china-edwc
+  (its SOURCES.md, classes.csv);
+- carbon price 50 CNY/t, a round figure below the national ETS price (97.49 CNY/t at
+  the end of 2024, Ministry of Ecology and Environment).
 """
 
 from __future__ import annotations
@@ -18,7 +33,7 @@ from .network import Network, great_circle_km
 
 __all__ = ["generate"]
 
-# FACTS.md "Workload classes": TB per MWh of IT energy, one-way SLA in ms
+# china-edwc's workload classes (estimates): TB per MWh of IT energy, one-way SLA, ms
 _CLASSES = [("ai_training", 0.03, np.inf), ("batch_analytics", 1.5, np.inf),
             ("backup_archive", 50.0, np.inf), ("video_cdn", 150.0, 15.0),
             ("interactive", 5.0, 5.0)]
@@ -51,7 +66,7 @@ def generate(nodes: int = 50, *, sites: int | None = None, periods: int = 1,
         Snapshots, read as consecutive hours of a repeating day; their weights add up to
         8760 h. With more than one, renewables and demand follow daily profiles.
     classes : int
-        Workload classes (1-5, from AI training to interactive; FACTS.md).
+        Workload classes (1-5, from AI training to interactive, as in china-edwc).
     demand_nodes : int, optional
         Origins of demand (default: a third of the nodes).
     neighbours : int
@@ -110,7 +125,7 @@ def generate(nodes: int = 50, *, sites: int | None = None, periods: int = 1,
     site_tab = pd.DataFrame({"id": [f"dc_{ids[i]}" for i in site_idx], "node": ids[site_idx],
                              "it_capacity_mw": rng.uniform(50, 650, n_sites).round(1),
                              "pue": rng.uniform(1.1, 1.3, n_sites).round(3)})
-    # grid supply at every site node (provincial prices and emission factors, FACTS.md)
+    # grid supply at every site node (provincial prices and emission factors, estimates)
     grid = pd.DataFrame({"id": [f"grid_{ids[i]}" for i in site_idx], "node": ids[site_idx],
                          "kind": "grid", "capacity_mw": np.inf,
                          "marginal_cost": rng.uniform(300, 720, n_sites).round(1),
@@ -123,8 +138,8 @@ def generate(nodes: int = 50, *, sites: int | None = None, periods: int = 1,
                         "capacity_mw": rng.uniform(100, 1200, n_ren).round(1),
                         "marginal_cost": rng.uniform(200, 300, n_ren).round(1),
                         "emissions": 0.0})
-    # UHV-like lines from each renewable node to its nearest sites (FACTS: 1.5-3 % per
-    # 1000 km plus converter losses; tariffs 51.2-68.5 CNY/MWh)
+    # UHV-like lines from each renewable node to its nearest sites (losses 1.5-3 % per
+    # 1000 km plus converters, estimates; tariffs 51.2-68.5 CNY/MWh, NDRC 2021)
     lines = []
     for i, node in zip(ren_idx, ids[ren_idx]):
         d = great_circle_km(lat[i], lon[i], lat[site_idx], lon[site_idx])

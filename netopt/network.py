@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Mapping
@@ -16,7 +17,13 @@ from .schema import TABLE_ORDER, capital_recovery_factor
 
 __all__ = ["Network", "Settings", "great_circle_km"]
 
-EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
+#: Earth radius of every great-circle distance, km: the IUGG mean radius R1 (Moritz,
+#: "Geodetic Reference System 1980"), as documented in instances/README.md.
+EARTH_RADIUS_KM = 6371.0088
+#: The columns that order the rows of each long table (tables with an id are ordered
+#: by id): row order in a file or DataFrame never changes an answer.
+ROW_KEYS = {"demand": ("node", "class", "period"), "demand_profiles": ("class", "period"),
+            "availability": ("source", "period")}
 # Columns whose change can make demand unreachable or a site unpowered.
 _GRAPH_SENSITIVE = {("backbone_links", "latency_ms"), ("backbone_links", "length_km"),
                     ("demand_profiles", "factor"),
@@ -55,11 +62,52 @@ def great_circle_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
+def natural_rank(values) -> np.ndarray:
+    """Rank of each value in natural order: text by code point, digit runs by number
+    (``t2`` before ``t10``), the plain text breaking ties (``t1`` before ``t01``).
+
+    Examples
+    --------
+    >>> natural_rank(["t10", "t2", "a", "t2"]).tolist()
+    [2, 1, 0, 1]
+    """
+    codes, uniq = pd.factorize(pd.Series(values, dtype=object).astype(str), sort=False)
+    order = sorted(range(len(uniq)), key=lambda i: (_natural_key(uniq[i]), uniq[i]))
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[order] = np.arange(len(uniq))
+    return rank[codes]
+
+
+def _natural_key(text: str) -> tuple:
+    parts = re.split(r"(\d+)", text)  # text, number, text, ...: types alternate
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
+
+
+def _canonical(tables: dict[str, pd.DataFrame], labels: dict[str, np.ndarray]):
+    """Tables in canonical row order (ids, or `ROW_KEYS`, in natural order), with their
+    row labels permuted alike, so that the order rows were given in changes nothing."""
+    out, lab = dict(tables), dict(labels)
+    for name, df in tables.items():
+        if len(df) < 2:
+            continue
+        keys = ROW_KEYS.get(name)
+        cols = [df.index.to_numpy()] if keys is None else [df[k].to_numpy() for k in keys]
+        order = np.lexsort([natural_rank(c) for c in reversed(cols)])
+        if (order == np.arange(len(df))).all():
+            continue
+        new = df.iloc[order]
+        out[name] = new if keys is None else new.reset_index(drop=True)
+        lab[name] = np.asarray(labels[name], dtype=object)[order]
+    return out, lab
+
+
 class Network:
     """A compute network: nodes, sites, power sources, fibre, power lines and demand.
 
     Every table is checked on construction (types, units, ranges, references, reachable
     demand, powered sites); all problems are raised together as one `ValidationError`.
+    Rows are kept in a canonical order — by id, long tables by `ROW_KEYS`, in natural
+    order (``t2`` before ``t10``) — so the order they were given in changes no answer.
     Treat the tables as read-only: derived data is computed once and cached. To change a
     value, build a new network, e.g. ``Network(**{**net.tables, "sites": new_sites},
     settings=net.settings)``.
@@ -117,6 +165,7 @@ class Network:
         files = dict(_files or {})
         tables, values, labels = validation.check_tables(raw, dict(settings or {}), files,
                                                          _labels)
+        tables, labels = _canonical(tables, labels)
         self.settings = Settings(**values)
         for name in TABLE_ORDER:
             setattr(self, name, tables[name])

@@ -10,11 +10,18 @@ vectorised steps: a 2,000-node backbone takes about a second where networkx's Di
 and a per-hop Python loop took over 30 s. For m > 1, networkx's `shortest_simple_paths`
 (Yen's algorithm) runs per origin-target pair. Parallel fibre links between the same two
 nodes are kept apart by routing the second and later ones through a virtual midpoint.
+
+Ties: routes are ranked by latency, then cost per TB, then number of links, then link
+ids (the route whose last link has the smallest id in natural order, then the one
+before it, ...). Latencies or costs within a relative 1e-9 of each other count as
+equal. So the routes, and every answer built on them, do not depend on the order of
+the links' rows. For m > 1, at most `MAX_TIED` paths tied with the m-th are compared;
+beyond that the order of networkx's enumeration over the links sorted by id decides.
 """
 
 from __future__ import annotations
 
-from itertools import islice
+import math
 from typing import Iterable, NamedTuple
 
 import networkx as nx
@@ -23,9 +30,20 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
-__all__ = ["Routes", "candidate_routes", "routing_graph", "route_paths"]
+from .network import natural_rank
+
+__all__ = ["Routes", "candidate_routes", "routing_graph", "route_paths", "MAX_TIED"]
 
 _EPS = 1e-12  # csgraph drops zero weights: keep zero-latency links as edges
+_TIE = 1e-9  # relative (and absolute, in ms or currency/TB) tolerance of a tie
+#: For m > 1, paths tied in latency with the m-th that are compared on cost and ids.
+MAX_TIED = 200
+_CHUNK = 4_000_000  # origin x arc cells per block of the tie check (memory bound)
+
+
+def _same_or_less(a, b):
+    """a <= b up to the tie tolerance."""
+    return a <= b + _TIE * (np.abs(b) + 1.0)
 
 
 class Routes(NamedTuple):
@@ -48,6 +66,9 @@ def routing_graph(link_data: pd.DataFrame) -> nx.Graph:
     half its latency and the link id.
     """
     g = nx.Graph()
+    # links in id order: which of two parallel links gets the midpoint, and the order
+    # networkx meets edges in, must not depend on the order of the rows
+    link_data = link_data.iloc[np.argsort(natural_rank(link_data.index), kind="stable")]
     for lid, u, v, lat in link_data[["from", "to", "latency_ms"]].itertuples():
         if g.has_edge(u, v):
             mid = ("via", lid)
@@ -152,6 +173,11 @@ def _fastest(link_data, origins: dict, targets: list) -> Routes:
     limit = float(np.max(cut)) if len(cut) else np.inf
     dist, pred = dijkstra(G, directed=False, indices=oidx, return_predecessors=True,
                           limit=limit)
+    cost = link_data["cost_per_tb"].to_numpy(dtype=float)
+    ec = np.concatenate([cost[first], cost[par] / 2, cost[par] / 2])
+    eh = np.concatenate([np.ones(first.sum()), np.full(2 * len(par), 0.5)])
+    er = natural_rank(link_data.index)[el]
+    _break_ties(dist, pred, oidx, M, ea, eb, np.maximum(ew, _EPS), ec, eh, er)
     tidx = names.get_indexer(targets)
     d_t = dist[:, tidx]
     reach = np.isfinite(d_t) & (d_t <= cut[:, None] * (1 + 1e-12))
@@ -186,11 +212,48 @@ def _fastest(link_data, origins: dict, targets: list) -> Routes:
     return _table(rows, r_all, l_all, d_all, link_data)
 
 
+def _break_ties(dist, pred, oidx, M, ea, eb, ew, ec, eh, er) -> None:
+    """Re-choose, in place, the predecessors of origins whose shortest-latency tree is
+    not unique: least latency, then cost, then links (``eh``: 1 a link, 1/2 a half at a
+    midpoint), then the smallest link rank ``er`` on the last hop, and so back.
+
+    Both orientations of each undirected edge (ea, eb) are arcs. An arc a->b is tight
+    when dist[a] + w = dist[b] (within `_TIE`); an origin needs the second pass only if
+    some node has two tight arcs into it.
+    """
+    A, B = np.concatenate([ea, eb]), np.concatenate([eb, ea])
+    W, C, H, R = (np.concatenate([x, x]) for x in (ew, ec, eh, er))
+    rows = max(1, _CHUNK // max(len(A), 1))
+    tied = []
+    for lo in range(0, len(oidx), rows):
+        d = dist[lo:lo + rows]
+        tight = np.isfinite(d[:, A]) & _same_or_less(d[:, A] + W, d[:, B])
+        i, k = np.nonzero(tight)
+        count = np.bincount(i * M + B[k], minlength=len(d) * M).reshape(len(d), M)
+        tied.extend(lo + np.flatnonzero((count > 1).any(axis=1)))
+    for i in tied:
+        d = dist[i]
+        on = np.flatnonzero(np.isfinite(d[A]) & _same_or_less(d[A] + W, d[B]))
+        dc = dijkstra(sp.csr_matrix((np.maximum(C[on], _EPS), (A[on], B[on])), shape=(M, M)),
+                      directed=True, indices=oidx[i])
+        on = on[np.isfinite(dc[A[on]]) & _same_or_less(dc[A[on]] + C[on], dc[B[on]])]
+        dh = dijkstra(sp.csr_matrix((H[on], (A[on], B[on])), shape=(M, M)), directed=True,
+                      indices=oidx[i])
+        on = on[np.isfinite(dh[A[on]]) & (dh[A[on]] + H[on] == dh[B[on]])]
+        on = on[np.lexsort((R[on], B[on]))]  # by head node, then link rank
+        head, first_of = np.unique(B[on], return_index=True)
+        pred[i] = -9999
+        pred[i, head] = A[on[first_of]]
+        pred[i, oidx[i]] = -9999
+
+
 def _yen(link_data, origins: dict, targets: list, per_pair: int) -> Routes:
     """m > 1: Yen's algorithm per origin-target pair (networkx)."""
     g = routing_graph(link_data)
     link_from = link_data["from"].to_dict()
     link_lat = link_data["latency_ms"].to_dict()
+    link_cost = link_data["cost_per_tb"].to_dict()
+    link_rank = dict(zip(link_data.index, natural_rank(link_data.index).tolist()))
     link_pos = {lid: i for i, lid in enumerate(link_data.index)}
     target_set = set(targets)
     rows, hr, hl, hd = [], [], [], []
@@ -204,8 +267,8 @@ def _yen(link_data, origins: dict, targets: list, per_pair: int) -> Routes:
         for target in targets:
             if target == origin or target not in dist:
                 continue
-            paths = nx.shortest_simple_paths(g, origin, target, weight="latency")
-            for rank, path in enumerate(islice(paths, per_pair)):
+            found = []  # (latency, cost, links, dirs), in the order networkx yields them
+            for path in nx.shortest_simple_paths(g, origin, target, weight="latency"):
                 links, dirs, last = [], [], path[0]
                 for a, b in zip(path[:-1], path[1:]):
                     lid = g[a][b]["link"]
@@ -214,7 +277,15 @@ def _yen(link_data, origins: dict, targets: list, per_pair: int) -> Routes:
                     links.append(lid)
                     dirs.append(1 if link_from[lid] == last else -1)
                     last = b
-                if cut is not None and sum(link_lat[x] for x in links) > cut * (1 + 1e-12):
+                # exactly rounded sums: the same path has the same latency in any order
+                lat = math.fsum(link_lat[x] for x in links)
+                if len(found) >= per_pair and not _same_or_less(lat, found[per_pair - 1][0]):
+                    break  # slower than the m-th: no later path can tie with it
+                found.append((lat, math.fsum(link_cost[x] for x in links), links, dirs))
+                if len(found) >= per_pair + MAX_TIED:
+                    break
+            for rank, (lat, _, links, dirs) in enumerate(_ranked(found, link_rank)[:per_pair]):
+                if cut is not None and lat > cut * (1 + 1e-12):
                     break
                 n = len(rows)
                 rows.append((origin, target, rank))
@@ -222,6 +293,34 @@ def _yen(link_data, origins: dict, targets: list, per_pair: int) -> Routes:
                 hl += [link_pos[x] for x in links]
                 hd += dirs
     return _table(rows, hr, hl, hd, link_data)
+
+
+def _ranked(found: list, link_rank: dict) -> list:
+    """Paths (latency, cost, links, dirs) by latency, then cost (ties within `_TIE`),
+    then number of links, then link ranks from the last link back."""
+    out, group = [], []
+
+    def flush(group):
+        group.sort(key=lambda p: p[1])
+        cost_groups, cg = [], []
+        for p in group:
+            if cg and not _same_or_less(p[1], cg[0][1]):
+                cost_groups.append(cg)
+                cg = []
+            cg.append(p)
+        cost_groups.append(cg)
+        for cg in cost_groups:
+            out.extend(sorted(cg, key=lambda p: (len(p[2]),
+                                                 [link_rank[x] for x in reversed(p[2])])))
+
+    for p in sorted(found, key=lambda p: p[0]):
+        if group and not _same_or_less(p[0], group[0][0]):
+            flush(group)
+            group = []
+        group.append(p)
+    if group:
+        flush(group)
+    return out
 
 
 def route_paths(routes: Routes, link_data: pd.DataFrame, which=None) -> pd.Series:

@@ -138,7 +138,8 @@ TABLES: dict[str, TableSpec] = {
                 Column("name", "str", doc="readable name", required=False, default=""),
                 Column("lat", "float", "degrees", "latitude", low=-90, high=90),
                 Column("lon", "float", "degrees", "longitude", low=-180, high=180),
-                Column("zone", "str", doc="hub or zone the node belongs to",
+                Column("zone", "str", doc="hub or zone the node belongs to; blank = a "
+                       "zone of its own (nodes with a blank zone share none)",
                        required=False, default=""),
                 Column("region", "str", doc="coarse region, e.g. east or west",
                        required=False, default=""),
@@ -157,7 +158,8 @@ TABLES: dict[str, TableSpec] = {
                 Column("name", "str", required=False, default=""),
                 *_expansion("max_it_capacity_mw", "MW_IT", "IT capacity", BIG_MW),
                 Column("fixed_cost_year", "float", "currency/year", "a candidate site: "
-                       "opened (paying this) or not; blank = always open", required=False,
+                       "opened (paying this) or not; blank = always open. A candidate needs "
+                       "a finite it_capacity_mw and no max_it_capacity_mw", required=False,
                        default=np.nan, low=0, high=1e12),
             ),
         ),
@@ -185,7 +187,8 @@ TABLES: dict[str, TableSpec] = {
                 _node("from", "node id at one end"),
                 _node("to", "node id at the other end"),
                 Column("length_km", "float", "km", "fibre route length; blank = great-"
-                       "circle distance x route_factor (network.yaml)", required=False,
+                       "circle distance (haversine, Earth radius 6371.0088 km) x "
+                       "route_factor (network.yaml)", required=False,
                        default=np.nan, low=0, high=BIG_KM),
                 Column("latency_ms", "float", "ms", "one-way latency; blank = length_km x "
                        "fibre_ms_per_km (network.yaml)", required=False, default=np.nan,
@@ -206,15 +209,16 @@ TABLES: dict[str, TableSpec] = {
                 _id("unique line id"),
                 _node("from", "sending node"),
                 _node("to", "receiving node"),
-                Column("capacity_mw", "float", "MW", "most power sent into the line; blank "
-                       "or inf = unlimited", required=False, default=INF, low=0,
+                Column("capacity_mw", "float", "MW", "most power sent into the line, in "
+                       "each direction of a bidirectional line; blank or inf = unlimited", required=False, default=INF, low=0,
                        high=BIG_MW, allow_inf=True),
                 Column("efficiency", "float", "-", "share of sent power that arrives",
                        low=0, high=1, low_open=True),
                 Column("tariff", "float", "currency/MWh", "transmission price per MWh sent",
                        required=False, default=0.0, low=0, high=BIG_PRICE),
                 Column("bidirectional", "bool", doc="true: may also carry power from 'to' "
-                       "to 'from'", required=False, default=False),
+                       "to 'from', with the same capacity, efficiency and tariff", required=False,
+                       default=False),
                 Column("length_km", "float", "km", "for plots, and for capex_per_mw_km",
                        required=False, default=np.nan, low=0, high=BIG_KM),
                 *_expansion("max_capacity_mw", "MW", "line capacity", BIG_MW, per_km=True),
@@ -238,7 +242,8 @@ TABLES: dict[str, TableSpec] = {
             ),
         ),
         TableSpec(
-            "periods", "periods.csv", "Snapshots; weight_h is the hours each represents.",
+            "periods", "periods.csv", "Snapshots; weight_h is the hours each represents. "
+            "Without this file: one period, `year`, of 8760 h.",
             (
                 _id("unique period id"),
                 Column("weight_h", "float", "h", "hours the period stands for",
@@ -253,7 +258,8 @@ TABLES: dict[str, TableSpec] = {
             (
                 _node("node", "origin node id"),
                 Column("class", "str", doc="class id (classes.csv)"),
-                Column("period", "str", doc="period id; blank = every period",
+                Column("period", "str", doc="period id; blank = every period (then no other "
+                       "row for the same node and class)",
                        required=False, default=""),
                 Column("mw_it", "float", "MW_IT", "average IT load", low=0, high=BIG_MW),
             ),
@@ -588,7 +594,8 @@ SETTINGS: tuple[Column, ...] = (
            "value of lost load; false = strict (infeasible if demand cannot be met)",
            default=True),
     Column("routes_per_pair", "float", "-", "candidate routes per origin-site pair (the "
-           "m lowest-latency simple paths)", default=3, low=1, high=100),
+           "m lowest-latency simple paths; ties go to the cheaper, then fewer links, then "
+           "link ids)", default=3, low=1, high=100),
     Column("fibre_ms_per_km", "float", "ms/km", "one-way latency of fibre", default=0.005,
            low=0, low_open=True, high=1.0),
     Column("route_factor", "float", "-", "fibre route length / great-circle distance",

@@ -185,7 +185,29 @@ def _check_rows(tables, settings, files, labels) -> list[Issue]:
         if len(df) and set(keys) <= set(df.columns):
             add(name, df.duplicated(keys, keep="first"), keys[-1],
                 f"duplicate row for the same ({', '.join(keys)})")
+    issues += _mixed_demand_periods(tables["demand"], files, labels)
     return issues
+
+
+def _mixed_demand_periods(d: pd.DataFrame, files, labels) -> list[Issue]:
+    """A (node, class) is given either by one row with a blank period (every period)
+    or by rows naming periods, never both: both would give two demands for one period."""
+    if not len(d) or not {"node", "class", "period"} <= set(d.columns):
+        return []
+    every = (d["period"] == "").to_numpy()
+    key = pd.MultiIndex.from_frame(d[["node", "class"]])
+    blank_row = pd.Series(labels["demand"][every], index=key[every])
+    blank_row = blank_row[~blank_row.index.duplicated()]  # duplicates are reported above
+    clash = ~every & key.isin(blank_row.index)
+    pos = np.flatnonzero(clash)
+
+    def message(i: int) -> str:
+        node, cls = key[pos[i]]
+        return (f"demand of class {show(cls)} at {show(node)} is already given for every "
+                f"period (row {blank_row[(node, cls)]}, blank period); give either "
+                "that row or one row per period, not both")
+    return row_issues(files.get("demand", "demand table"), labels["demand"][pos], "period",
+                      message)
 
 
 def check_network(net: Network) -> None:

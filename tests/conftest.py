@@ -20,7 +20,8 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCES = ROOT / "instances"
-SHARED = ROOT.parent / "shared"
+#: Published cases the tests check against, with their provenance (tests/data/README.md).
+DATA = ROOT / "tests" / "data"
 
 
 def two_node(*, price_w=300.0, tariff=65.0, eta=0.94, pue_e=1.25, pue_w=1.2,

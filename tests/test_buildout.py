@@ -3,6 +3,7 @@ hand-worked expansion, brute-force enumeration of open sites, and Beasley's cap4
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import netopt
-from conftest import SHARED
+from conftest import DATA
 
 
 def _with(net, **tables):
@@ -96,8 +97,16 @@ def test_milp_eight_candidates_both_solvers():
     assert opened == set(r.sites.loc[r.sites["open"], "site"]) - {net.sites.index[0]}
 
 
+#: md5 of tests/data/cap41.txt as published in OR-Library (tests/data/README.md)
+CAP41_MD5 = "48a11de64ed7d8181ccbed701c9d6feb"
+
+
+def test_cap41_file_is_the_published_one():
+    assert hashlib.md5((DATA / "cap41.txt").read_bytes()).hexdigest() == CAP41_MD5
+
+
 def _cap41() -> netopt.Network:
-    tokens = (SHARED / "cases" / "cap41.txt").read_text().split()
+    tokens = (DATA / "cap41.txt").read_text().split()
     vals = iter(tokens)
     m, n = int(next(vals)), int(next(vals))
     cap, fixed = zip(*[(float(next(vals)), float(next(vals))) for _ in range(m)])

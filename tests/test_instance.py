@@ -97,7 +97,7 @@ def test_graph_has_backbone_and_power_layers(china):
     backbone = [(u, v, k) for u, v, k, d in g.edges(keys=True, data=True)
                 if d["layer"] == "backbone"]
     assert len(backbone) == len(china.backbone_links)
-    # latency derived from great-circle length: Beijing-Gui'an about 12 ms (FACTS.md)
+    # latency derived from great-circle length: Beijing-Gui'an about 12 ms one way
     assert g.edges["beijing", "guian", "beijing-guian"]["latency_ms"] == pytest.approx(12, abs=0.5)
 
 

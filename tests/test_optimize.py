@@ -1,5 +1,5 @@
 """End-to-end solves checked against independent oracles: a hand-worked optimum, the
-closed-form break-even of DESIGN.md, networkx min-cost flow, and a published optimum."""
+closed-form break-even data intensity, networkx min-cost flow, and published optima."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def test_toy_hand_worked_prices(toy):
     assert d["archive"] == pytest.approx(912.5) and d["interactive"] == pytest.approx(912.5)
 
 
-# -- (b) break-even data intensity (DESIGN.md section 2) --------------------------------
+# -- (b) break-even data intensity, closed form ----------------------------------------
 
 
 def _delta_star(p, tau, eta, pue_e, pue_w, c):
@@ -82,8 +82,9 @@ def test_breakeven_decides_data_or_power(p, tau, eta, pue_e, pue_w, c, factor):
     assert r.objective == pytest.approx(min(by_data, by_power), rel=1e-7)
 
 
-def test_breakeven_worked_example_from_facts():
-    # FACTS.md: west 300, tariff 65, efficiency 0.94, PUE 1.25/1.2, 30 CNY/TB -> ~4.2
+def test_breakeven_worked_example():
+    # china-edwc's defaults: west 300 CNY/MWh, tariff 65 and efficiency 0.94 (NDRC notice
+    # 发改办价格〔2021〕958号), PUE 1.25 east / 1.2 west, 30 CNY/TB -> about 4.2 TB/MWh
     star = _delta_star(300, 65, 0.94, 1.25, 1.2, 30)
     assert star == pytest.approx(4.18, abs=0.01)
     below = netopt.solve(two_node(delta=4.1))
@@ -156,7 +157,7 @@ def test_transportation_equals_networkx_min_cost_flow(case):
     assert r.objective == pytest.approx(nx.min_cost_flow_cost(g), abs=1e-6)
 
 
-# -- (d) Dantzig's transportation problem (shared/cases/README.md) ----------------------
+# -- (d) Dantzig's transportation problem (Dantzig 1963; tests/data/README.md) --------
 
 
 def test_dantzig_transportation_published_optimum():

@@ -90,3 +90,76 @@ def test_routes_are_the_m_fastest_simple_paths(n, data):
         row = t.set_index("route").loc[route]
         assert nodes[0] == row["origin"] and nodes[-1] == row["node"]
         assert len(set(nodes)) == len(nodes)  # simple
+
+
+# -- ties: latency, then cost, then number of links, then link ids ----------------------
+
+
+def _tied(order):
+    """Three routes a -> z of 4 ms each: via b (cost 10), via c (cost 1), via d (cost 5)."""
+    rows = [("ab", "a", "b", 2.0, 5.0), ("bz", "b", "z", 2.0, 5.0),
+            ("ac", "a", "c", 2.0, 0.5), ("cz", "c", "z", 2.0, 0.5),
+            ("ad", "a", "d", 2.0, 2.5), ("dz", "d", "z", 2.0, 2.5)]
+    return _links([rows[i] for i in order])
+
+
+ORDERS = list(itertools.permutations(range(6)))[::37]  # 20 of the 720 row orders
+
+
+@pytest.mark.parametrize("order", ORDERS)
+@pytest.mark.parametrize("m", [1, 2])
+def test_latency_ties_are_broken_by_cost_whatever_the_row_order(order, m):
+    links = _tied(order)
+    r = candidate_routes(links, {"a": float("inf")}, ["z"], per_pair=m)
+    assert route_paths(r, links).tolist() == ["a>c>z", "a>d>z"][:m]
+    assert r.table["cost_per_tb"].tolist() == [1.0, 5.0][:m]
+    assert r.table["rank"].tolist() == list(range(m))
+
+
+@pytest.mark.parametrize("m", [1, 3])
+def test_equal_latency_and_cost_fewer_links_then_smallest_link_id(m):
+    # a>z direct (4 ms, cost 2) against a>y>z (2 + 2 ms, cost 1 + 1): the direct wins;
+    # two parallel links a-z of equal latency and cost: the smaller id ('p1' < 'p10')
+    for order in ([0, 1, 2, 3], [3, 2, 1, 0], [1, 3, 0, 2]):
+        rows = [("p10", "a", "z", 4.0, 2.0), ("ay", "a", "y", 2.0, 1.0),
+                ("yz", "y", "z", 2.0, 1.0), ("p1", "z", "a", 4.0, 2.0)]
+        links = _links([rows[i] for i in order])
+        r = candidate_routes(links, {"a": float("inf")}, ["z"], per_pair=m)
+        assert [_hops(r, i)[0] for i in r.table["route"]] == [["p1"], ["p10"], ["ay", "yz"]][:m]
+        assert _hops(r, 0)[1] == [-1]  # p1 runs z -> a
+
+
+def test_ties_within_a_relative_1e9_count_as_equal():
+    # 0.1 + 0.2 != 0.3 in floating point; the cheaper route must still win
+    links = _links([("ab", "a", "b", 0.1, 3.0), ("bz", "b", "z", 0.2, 3.0),
+                    ("az", "a", "z", 0.3, 5.0)])
+    for m in (1, 2):
+        r = candidate_routes(links, {"a": float("inf")}, ["z"], per_pair=m)
+        assert r.table["cost_per_tb"].iloc[0] == 5.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(4, 8), st.data())
+def test_routes_do_not_depend_on_link_row_order(n, data):
+    # small integer latencies and costs: many exact ties
+    pairs = list(itertools.combinations(range(n), 2))
+    chosen = data.draw(st.lists(st.sampled_from(pairs), min_size=n - 1, max_size=2 * n))
+    rows = [(f"l{i}", f"n{a}", f"n{b}", float(data.draw(st.integers(0, 3))),
+             float(data.draw(st.integers(0, 3)))) for i, (a, b) in enumerate(chosen)]
+    perm = data.draw(st.permutations(range(len(rows))))
+    m = data.draw(st.integers(1, 3))
+    targets = [f"n{i}" for i in range(n)]
+
+    def routes(rs):
+        links = _links(rs)
+        r = candidate_routes(links, {"n0": float("inf"), "n1": 5.0}, targets, m)
+        t = r.table.assign(path=route_paths(r, links).reindex(r.table["route"]).to_numpy())
+        return t.drop(columns="route").sort_values(["origin", "node", "rank"]).to_dict("records")
+
+    assert routes(rows) == routes([rows[i] for i in perm])
+    # the fastest route is the same whatever m
+    links = _links(rows)
+    one, many = (candidate_routes(links, {"n0": float("inf")}, targets, k) for k in (1, m))
+    first = many.table[many.table["rank"] == 0]
+    assert (route_paths(one, links).reindex(one.table["route"]).tolist() ==
+            route_paths(many, links).reindex(first["route"]).tolist())

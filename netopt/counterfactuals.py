@@ -5,7 +5,7 @@
 (power lines carry nothing) — by changing bounds of one HiGHS instance. Each case may
 build what the instance lets it build (sites, lines, bandwidth), so it is the whole cost
 of serving the same work each way, capital included. `breakeven_table` states the
-trade-off of DESIGN.md section 2 for every origin, site and class, with the capital of
+trade-off of the model (README, "The model") for every origin, site and class, with the capital of
 new capacity on both sides when asked (`capital=True`).
 """
 
@@ -108,7 +108,7 @@ class Comparison:
 
 
 def compare(network: Network, *, routes_per_pair: int | None = None) -> Comparison:
-    """Solve the joint optimum and the two counterfactuals of DESIGN.md section 2.
+    """Solve the joint optimum and the two counterfactuals (README, "Move data or move power").
 
     Each case may build what the network lets it build (``max_*`` columns): *move power
     only* may grow data centres in each origin's zone and the lines that feed them,
@@ -284,7 +284,7 @@ def breakeven_table(network: Network, *, routes_per_pair: int | None = None,
     - local power: the same home site on its own cheapest energy.
 
     The break-even data intensity is ``delta* = (PUE_h q_h - PUE_s p_s) / (c_s - c_h)``;
-    below it, data should move (DESIGN.md section 2). Capacities are ignored: this is
+    below it, data should move. Capacities are ignored: this is
     the marginal trade-off, which the LP then weighs against capacity.
 
     With ``capital=True`` it is the trade-off of serving new work with new capacity

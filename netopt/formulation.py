@@ -1,4 +1,4 @@
-"""The placement LP of DESIGN.md section 2, assembled from a `Network` in one pass.
+"""The placement LP (README, "The model"), assembled from a `Network` in one pass.
 
 Variables (all >= 0, every block indexed period-major, i.e. column = t * n + i):
 

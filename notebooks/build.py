@@ -37,7 +37,7 @@ BOOKS = {
     ],
     "02-move-data-not-power": [
         "md:# Move data, not power\n\nFor which workloads does it pay to send the data "
-        "west to cheap power rather than send the power east? DESIGN.md's break-even: "
+        "west to cheap power rather than send the power east? The break-even: "
         "`delta* = (PUE_e (p_w + tariff) / eta - PUE_w p_w) / cost(p)`.",
         "%matplotlib inline\nimport netopt\nfrom netopt import plot\n"
         "net = netopt.load(\"china-edwc\")\ntable = netopt.breakeven_table(net)\n"

@@ -22,10 +22,10 @@ ORACLES = [
     "tests/test_optimize.py::test_breakeven_worked_example",
 ]
 
-# Places outside the repository that files once relied on: the shared notes folder and
-# its figure tables. An instance's SOURCES.md cites the primary sources instead.
-_OUTSIDE = re.compile(r"\.\./shared|shared/(cases|FACTS)|FACTS(-capex)?\.md|/work/",
-                      re.IGNORECASE)
+# Places outside the repository that files once relied on: the shared notes folder, its
+# design and style notes and its figure tables. SOURCES.md cites primary sources instead.
+_OUTSIDE = re.compile(r"\.\./shared|shared/(cases|FACTS)|FACTS(-capex)?\.md|DESIGN\.md"
+                      r"|STYLE\.md|/work/", re.IGNORECASE)
 
 
 def _git(*args, cwd=ROOT) -> str:

@@ -17,6 +17,7 @@ from .errors import (InfeasibleError, InstanceNotFoundError, Issue, NetoptError,
 from .formulation import Formulation, formulate
 from .generate import generate
 from .instance import builtin_instances, load, save
+from .levelised import cost_by_demand, levelised_cost
 from .network import Network, Settings
 from .optimize import solve
 from .pareto import pareto
@@ -34,5 +35,5 @@ __all__ = [
     "Issue", "InstanceNotFoundError", "SolverError", "NotOptimalError", "InfeasibleError",
     "diagnose", "compare", "Comparison", "breakeven_table", "ranging", "Ranging",
     "sweep", "breakeven", "BreakEven", "pareto", "apply", "ScenarioError", "generate",
-    "flexibility",
+    "flexibility", "cost_by_demand", "levelised_cost",
 ]

@@ -9,16 +9,20 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import re
 import sys
 import textwrap
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
 from . import __version__
-from .errors import InfeasibleError, NetoptError, ValidationError
+from .errors import InfeasibleError, NetoptError, OutputExistsError, ValidationError, show
 from .instance import DEFAULT_INSTANCE, builtin_instances, load
 from .optimize import solve
+from .schema import parse_number
 
 __all__ = ["main"]
 
@@ -26,8 +30,199 @@ __all__ = ["main"]
 _PATH_HELP = f"instance folder or built-in name (default: {DEFAULT_INSTANCE})"
 
 
+# -- argument types: each value is checked as it is parsed, so a bad one is a usage
+# error (exit 2, one line) before anything is loaded or solved ------------------------
+def _whole(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number, got {show(text)}") from None
+
+
+def int_at_least(low: int):
+    """An argparse type: a whole number >= ``low``."""
+    def check(text: str) -> int:
+        value = _whole(text)
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+        return value
+    check.__name__ = f"int_at_least_{low}"
+    return check
+
+
+def int_between(low: int, high: int):
+    """An argparse type: a whole number in ``[low, high]``."""
+    def check(text: str) -> int:
+        value = _whole(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {value}")
+        return value
+    check.__name__ = f"int_between_{low}_{high}"
+    return check
+
+
+positive_int = int_at_least(1)
+nonneg_int = int_at_least(0)
+
+
+def finite_float(text: str) -> float:
+    """An argparse type: a finite number (no NaN, no inf, no overflow)."""
+    try:
+        return parse_number(text, allow_inf=False)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def nonneg_float(text: str) -> float:
+    """An argparse type: a finite number >= 0."""
+    value = finite_float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {show(text)}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number > 0."""
+    value = finite_float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {show(text)}")
+    return value
+
+
+def _named(text: str, what: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{what} is empty")
+    if "\0" in text:
+        raise argparse.ArgumentTypeError(f"{what} {show(text)} contains a NUL character")
+    return text
+
+
+def instance_path(text: str) -> str:
+    """An argparse type: an instance folder or name; "" would load the current folder."""
+    return _named(text, "the instance")
+
+
+def output_file(text: str, suffixes: tuple[str, ...] = ()) -> str:
+    """An argparse type: a file to write (not an existing folder; a known suffix)."""
+    _named(text, "the file name")
+    if suffixes and Path(text).suffix.lower() not in suffixes:
+        raise argparse.ArgumentTypeError(f"{show(text)} should end in "
+                                         f"{' or '.join(suffixes)}")
+    if Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{show(text)} is a folder; give a file name")
+    return text
+
+
+def output_dir(text: str) -> str:
+    """An argparse type: a folder to write (not an existing file)."""
+    _named(text, "the folder name")
+    if Path(text).exists() and not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{show(text)} is a file; give a folder")
+    return text
+
+
+def lp_file(text: str) -> str:
+    """An argparse type: where to write the LP; the suffix picks the format."""
+    return output_file(text, (".lp", ".mps"))
+
+
+def html_file(text: str) -> str:
+    """An argparse type: where to write the HTML report."""
+    return output_file(text, (".html", ".htm"))
+
+
+# Formats matplotlib's savefig writes, chosen by the suffix.
+_IMAGE_SUFFIXES = (".png", ".pdf", ".svg", ".svgz", ".jpg", ".jpeg", ".tif", ".tiff",
+                   ".webp", ".eps", ".ps")
+
+
+def image_file(text: str) -> str:
+    """An argparse type: where to write a figure."""
+    return output_file(text, _IMAGE_SUFFIXES)
+
+
+_SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?(?P<host>\[[0-9a-fA-F:]+\]|[\w.\-]+)"
+                        r":(?P<port>\d{1,5})$")
+
+
+def scheduler_address(text: str) -> str:
+    """An argparse type: a Dask scheduler address, ``tcp://host:port`` (or ``host:port``)."""
+    m = _SCHEDULER.match(text.strip())
+    if not m or not 0 < int(m["port"]) < 65536:
+        raise argparse.ArgumentTypeError(f"expected a scheduler address like "
+                                         f"tcp://host:8786, got {show(text)}")
+    return text.strip()
+
+
+def solver_name(text: str) -> str:
+    """An argparse type: ``highs`` or a solver PuLP knows."""
+    name = _named(text, "the solver name").strip()
+    if name.lower() == "highs":
+        return name
+    import warnings
+
+    import pulp
+
+    from .solvers import _PULP_ALIASES
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        known = pulp.listSolvers()
+    if _PULP_ALIASES.get(name.lower(), name) not in known:
+        raise argparse.ArgumentTypeError(f"unknown solver {show(name)}; use highs, "
+                                         f"{', '.join(_PULP_ALIASES)} or one of PuLP's")
+    return name
+
+
+def _scenario_check(fn, text: str) -> str:
+    from .scenarios import ScenarioError
+    try:
+        fn(text)
+    except ScenarioError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def assignment(text: str) -> str:
+    """An argparse type: ``ADDRESS=V1,V2,...`` (checked; kept as text)."""
+    from .scenarios import parse_assignment
+    return _scenario_check(parse_assignment, text)
+
+
+def address(text: str) -> str:
+    """An argparse type: a parameter address (checked; kept as text)."""
+    from .scenarios import parse_address
+    return _scenario_check(parse_address, text)
+
+
+def scenarios_file(text: str) -> str:
+    """An argparse type: a scenarios CSV, read and checked whole (kept as the path)."""
+    from .scenarios import read_scenarios
+    return _scenario_check(read_scenarios, text)
+
+
+_DECISION = re.compile(r"^\s*[\w:.\-]+\s*(?:>=|<=|>|<)\s*(?P<value>\S+)\s*$")
+
+
+def decision(text: str) -> str:
+    """An argparse type: ``METRIC>VALUE`` with a finite VALUE (kept as text)."""
+    m = _DECISION.match(text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"expected METRIC>VALUE, e.g. "
+                                         f"'west_share:ai_training>0.5', got {show(text)}")
+    finite_float(m["value"])
+    return text
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line (exit 2): what is wrong, and where to read more."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="netopt", description="Plan where computing runs: move the data or move "
         "the power? Solves placement LPs over a compute network.")
     p.add_argument("--version", action="version", version=f"netopt {__version__}")
@@ -35,109 +230,129 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("solve", help="solve an instance and print a summary")
-    s.add_argument("path", nargs="?", default=None, metavar="PATH", help=_PATH_HELP)
-    s.add_argument("--solver", default="highs",
+    s.add_argument("path", nargs="?", default=None, metavar="PATH", type=instance_path,
+                   help=_PATH_HELP)
+    s.add_argument("--solver", default="highs", type=solver_name,
                    help="highs (default, in process), cbc, glpk, ... (PuLP's solvers)")
-    s.add_argument("--out", metavar="DIR", help="write result tables (CSV) and "
+    s.add_argument("--out", metavar="DIR", type=output_dir, help="write result tables (CSV) and "
                    "summary.json to DIR, whole or not at all")
+    s.add_argument("--overwrite", action="store_true", help="replace DIR if it holds "
+                   "results netopt wrote (never anything else)")
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
-    s.add_argument("--write-lp", metavar="FILE", help="also write the LP (.lp or .mps)")
-    s.add_argument("--time-limit", type=float, metavar="SECONDS",
+    s.add_argument("--write-lp", metavar="FILE", type=lp_file,
+                   help="also write the LP (.lp or .mps)")
+    s.add_argument("--time-limit", type=positive_float, metavar="SECONDS",
                    help="stop the solver after this long; the result is labelled "
                    "time_limit, never optimal")
-    s.add_argument("--mip-gap", type=float, default=1e-6, metavar="GAP",
+    s.add_argument("--mip-gap", type=nonneg_float, default=1e-6, metavar="GAP",
                    help="relative gap at which an open/close MIP stops (default 1e-6)")
     s.add_argument("--strict", action="store_true",
                    help="no unserved demand allowed (infeasible if demand cannot be met)")
-    s.add_argument("--routes", type=int, metavar="M",
+    s.add_argument("--routes", type=int_between(1, 100), metavar="M",
                    help="candidate routes per origin-site pair (default from network.yaml)")
     s.add_argument("--stats", action="store_true",
                    help="print the LP's size and coefficient ranges (to stderr)")
-    s.add_argument("--plot", metavar="FILE.png", help="write the solution map")
+    s.add_argument("--plot", metavar="FILE.png", type=image_file, help="write the solution map")
 
     rp = sub.add_parser("report", help="write a self-contained HTML report")
-    rp.add_argument("path", nargs="?", default=None, metavar="PATH", help=_PATH_HELP)
-    rp.add_argument("-o", "--out", default="report.html", metavar="FILE.html",
+    rp.add_argument("path", nargs="?", default=None, metavar="PATH", type=instance_path,
+                    help=_PATH_HELP)
+    rp.add_argument("-o", "--out", default="report.html", metavar="FILE.html", type=html_file,
                     help="where to write it (default: report.html), whole or not at all")
+    rp.add_argument("--overwrite", action="store_true",
+                    help="replace FILE.html if it is a report netopt wrote")
 
     v = sub.add_parser("validate", help="check an instance and list every problem")
-    v.add_argument("path", metavar="PATH", help="instance folder or built-in name")
+    v.add_argument("path", metavar="PATH", type=instance_path,
+                   help="instance folder or built-in name")
 
     sub.add_parser("instances", help="list the built-in instances")
 
     c = sub.add_parser("compare", help="joint optimum vs move-power-only vs "
                        "move-data-only, and the break-even data intensities")
-    c.add_argument("path", nargs="?", default=None, metavar="PATH", help=_PATH_HELP)
-    c.add_argument("--out", metavar="DIR", help="write the comparison and break-even "
-                   "tables (CSV) to DIR")
+    c.add_argument("path", nargs="?", default=None, metavar="PATH", type=instance_path,
+                   help=_PATH_HELP)
+    c.add_argument("--out", metavar="DIR", type=output_dir,
+                   help="write the comparison and break-even tables (CSV) to DIR")
+    c.add_argument("--overwrite", action="store_true", help="replace DIR if it holds "
+                   "results netopt wrote (never anything else)")
 
     w = sub.add_parser("sweep", help="solve under many parameter values",
                        description="Addresses: settings.KEY, TABLE.COLUMN (all rows), "
                        "TABLE.COLUMN[ID], TABLE.COLUMN[col=value&col=value]. Values: "
                        "numbers, or *factor to scale. Every combination of the --set "
                        "options is a scenario.")
-    w.add_argument("path", metavar="PATH", help="instance folder or built-in name")
+    w.add_argument("path", metavar="PATH", type=instance_path,
+                   help="instance folder or built-in name")
     w.add_argument("--set", action="append", default=[], metavar="ADDRESS=V1,V2,...",
-                   help="a parameter and its values (repeat for a grid)")
-    w.add_argument("--scenarios", metavar="CSV", help="explicit scenarios: one column "
-                   "per address, one row per scenario")
-    w.add_argument("--out", metavar="FILE.jsonl", help="append each finished scenario "
-                   "here; a rerun skips what is done")
-    w.add_argument("--csv", metavar="FILE", help="write the table of results as CSV")
-    w.add_argument("--processes", type=int, help="local worker processes (default: "
+                   type=assignment, help="a parameter and its values (repeat for a grid)")
+    w.add_argument("--scenarios", metavar="CSV", type=scenarios_file,
+                   help="explicit scenarios: one column per address, one row per scenario")
+    w.add_argument("--out", metavar="FILE.jsonl", type=output_file,
+                   help="append each finished scenario here; a rerun skips what is done")
+    w.add_argument("--csv", metavar="FILE", type=output_file,
+                   help="write the table of results as CSV")
+    w.add_argument("--processes", type=positive_int, help="local worker processes (default: "
                    "all cores)")
-    w.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, "
-                   "tcp://host:port")
-    w.add_argument("--solver", default="highs", help="as for solve (default: highs)")
+    w.add_argument("--scheduler", metavar="ADDRESS", type=scheduler_address,
+                   help="Dask scheduler, tcp://host:port")
+    w.add_argument("--solver", default="highs", type=solver_name,
+                   help="as for solve (default: highs)")
     w.add_argument("--no-reuse", action="store_true", help="rebuild every scenario")
 
     b = sub.add_parser("breakeven", help="find where a decision flips (bisection)",
                        description="Bisect one parameter between --low and --high for the "
                        "value at which the decision flips. The decision must differ at "
                        "the two ends.")
-    b.add_argument("path", metavar="PATH", help="instance folder or built-in name")
-    b.add_argument("--param", required=True, metavar="ADDRESS",
+    b.add_argument("path", metavar="PATH", type=instance_path,
+                   help="instance folder or built-in name")
+    b.add_argument("--param", required=True, metavar="ADDRESS", type=address,
                    help="the value to move, addressed as in sweep, e.g. "
                    "'classes.data_intensity_tb_per_mwh[ai_training]'")
-    b.add_argument("--low", type=float, required=True, help="one end of the bracket")
-    b.add_argument("--high", type=float, required=True, help="the other end")
-    b.add_argument("--decides", required=True, metavar="METRIC>VALUE",
+    b.add_argument("--low", type=finite_float, required=True, help="one end of the bracket")
+    b.add_argument("--high", type=finite_float, required=True, help="the other end")
+    b.add_argument("--decides", required=True, metavar="METRIC>VALUE", type=decision,
                    help="the decision, a sweep metric compared with a value, e.g. "
                    "'west_share:ai_training>0.5'")
-    b.add_argument("--tol", type=float, default=1e-3,
+    b.add_argument("--tol", type=positive_float, default=1e-3,
                    help="stop when the bracket is this narrow (default: 1e-3)")
 
     gn = sub.add_parser("generate", help="write a seeded synthetic instance")
-    gn.add_argument("out", metavar="OUT", help="instance folder to write")
-    gn.add_argument("--nodes", type=int, default=50, help="places (default: 50)")
-    gn.add_argument("--sites", type=int,
+    gn.add_argument("out", metavar="OUT", type=output_dir, help="instance folder to write")
+    gn.add_argument("--nodes", type=int_at_least(2), default=50, help="places (default: 50)")
+    gn.add_argument("--sites", type=positive_int,
                     help="data-centre sites, one per node (default: a fifth of the nodes)")
-    gn.add_argument("--periods", type=int, default=1,
+    gn.add_argument("--periods", type=positive_int, default=1,
                     help="hourly snapshots of a repeating day, weighted to 8760 h "
                     "(default: 1)")
-    gn.add_argument("--classes", type=int, default=5,
+    gn.add_argument("--classes", type=int_between(1, 5), default=5,
                     help="workload classes, 1-5, from AI training to interactive "
                     "(default: 5)")
-    gn.add_argument("--demand-nodes", type=int,
+    gn.add_argument("--demand-nodes", type=positive_int,
                     help="origins of demand (default: a third of the nodes)")
-    gn.add_argument("--routes", type=int, default=1,
+    gn.add_argument("--routes", type=int_between(1, 100), default=1,
                     help="candidate routes per pair, written to network.yaml (default: 1)")
-    gn.add_argument("--seed", type=int, default=0,
+    gn.add_argument("--seed", type=nonneg_int, default=0,
                     help="the same seed writes the same network (default: 0)")
     gn.add_argument("--infeasible", action="store_true",
                     help="too little site capacity, strict mode")
     gn.add_argument("--overwrite", action="store_true",
-                    help="write into OUT even if it is not empty")
+                    help="replace OUT if it is an instance netopt wrote (files "
+                    "netopt did not write there are kept)")
 
     f = sub.add_parser("pareto", help="the cost-carbon frontier")
-    f.add_argument("path", nargs="?", default=None, metavar="PATH", help=_PATH_HELP)
-    f.add_argument("--points", type=int, default=11,
+    f.add_argument("path", nargs="?", default=None, metavar="PATH", type=instance_path,
+                   help=_PATH_HELP)
+    f.add_argument("--points", type=int_at_least(2), default=11,
                    help="points on the frontier, both ends included (default: 11)")
-    f.add_argument("--csv", metavar="FILE", help="write the frontier table as CSV")
+    f.add_argument("--csv", metavar="FILE", type=output_file,
+                   help="write the frontier table as CSV")
     return p
 
 
 def _solve(args) -> int:
+    if args.out:  # refuse before a long solve, not after
+        _check_out(args.out, args.overwrite, args.path)
     net = load(args.path)
     result = solve(net, args.solver, time_limit=args.time_limit, write_lp_to=args.write_lp,
                    allow_unserved=False if args.strict else None, routes_per_pair=args.routes,
@@ -153,7 +368,7 @@ def _solve(args) -> int:
               file=sys.stderr)
         return 1
     if args.out:
-        result.write(args.out)
+        result.write(args.out, overwrite=args.overwrite)
         if not args.json:
             print(f"\nResults written to {args.out}/")
     if args.plot:
@@ -167,9 +382,13 @@ def _solve(args) -> int:
 def _report(args) -> int:
     from .html_report import write_html_report
     from .instance import resolve
+    from ._files import check_file
+    from .html_report import is_netopt_html
+    check_file(args.out, is_netopt_html, overwrite=args.overwrite)
     folder = resolve(args.path)
     net = load(folder)
-    write_html_report(args.out, net, sources_file=folder / "SOURCES.md")
+    write_html_report(args.out, net, sources_file=folder / "SOURCES.md",
+                      overwrite=args.overwrite)
     print(f"Report written to {args.out}")
     return 0
 
@@ -184,15 +403,28 @@ def _stats_text(st: dict) -> str:
     return "\n".join(lines)
 
 
+def _check_out(out, overwrite: bool, path) -> None:
+    """Refuse an output folder before any work: see `netopt._files.check_folder`."""
+    from ._files import check_folder
+    from .instance import resolve
+    check_folder(out, "results", overwrite=overwrite, protect=[resolve(path)])
+
+
 def _compare(args) -> int:
     from .counterfactuals import breakeven_table, compare
+    if args.out:
+        _check_out(args.out, args.overwrite, args.path)
     net = load(args.path)
     comp = compare(net)
     print(f"netopt compare: {net.name}\n")
     print(comp)
-    table = breakeven_table(net)
+    # where the instance lets capacity grow, the break-even counts its capital too
+    capital = bool(net.sites["max_it_capacity_mw"].notna().any()
+                   or net.power_lines["max_capacity_mw"].notna().any())
+    table = breakeven_table(net, capital=capital)
     print("\nBreak-even data intensity (TB/MWh): below it, sending data to the remote "
-          "site\nbeats bringing its power home over the lines.")
+          "site\nbeats bringing its power home over the lines"
+          + (" (capital of new sites, lines\nand bandwidth included)." if capital else "."))
     priced = table[np.isfinite(table["delta_star"])]
     best = priced.sort_values("cost_move_data").drop_duplicates("origin").sort_values("origin")
     head = best[["origin", "site", "home_site", "delta_star"]].set_axis(
@@ -218,9 +450,13 @@ def _compare(args) -> int:
               f"would leave unused ({human(gain['curtailed_mwh_west'], 'MWh')} in the west).")
     if args.out:
         from ._files import atomic_folder, write_csv
-        with atomic_folder(args.out) as tmp:
+        with atomic_folder(args.out, "results", overwrite=args.overwrite,
+                           writer="netopt compare") as tmp:
             write_csv(comp.table, tmp / "comparison.csv")
             write_csv(comp.unserved, tmp / "unserved.csv")
+            write_csv(comp.builds, tmp / "builds.csv")
+            write_csv(comp.levelised.rename_axis("class").reset_index(),
+                      tmp / "levelised_cost.csv")
             write_csv(table, tmp / "breakeven.csv")
         print(f"\nTables written to {args.out}/")
     return 0
@@ -230,6 +466,9 @@ def _sweep(args) -> int:
     import pandas as pd
     from .scenarios import parse_assignment, parse_value
     from .sweep import sweep
+    if args.out:  # appended to, so it must be a sweep log netopt wrote (or new)
+        from ._files import check_file, is_sweep_log
+        check_file(args.out, is_sweep_log, overwrite=True)
     net = load(args.path)
     params = dict(parse_assignment(item) for item in args.set)
     scenarios = None
@@ -279,7 +518,9 @@ def _pareto(args) -> int:
 
 def _generate(args) -> int:
     from .generate import generate
+    from ._files import check_folder
     from .instance import save
+    check_folder(args.out, "instance", overwrite=args.overwrite)  # before generating
     net = generate(args.nodes, sites=args.sites, periods=args.periods, classes=args.classes,
                    demand_nodes=args.demand_nodes, routes_per_pair=args.routes,
                    seed=args.seed, feasible=not args.infeasible)
@@ -308,7 +549,10 @@ def _instances(args) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # a usage error (2), --help or --version (0): a code
+        return exc.code if isinstance(exc.code, int) else 2
     if args.command is None:
         parser.print_help()
         return 2
@@ -317,8 +561,17 @@ def main(argv: Sequence[str] | None = None) -> int:
            "pareto": _pareto, "generate": _generate, "report": _report}[args.command]
     logging.basicConfig(format="netopt: %(message)s", stream=sys.stderr,
                         level=logging.DEBUG if args.debug else logging.INFO)
+    real_stdout, sys.stdout = sys.stdout, _ReaderMayLeave(sys.stdout)
     try:
-        return run(args)
+        code = run(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return code
+    except OutputExistsError as exc:
+        if args.debug:
+            raise
+        print(f"netopt: error: {exc.path} {exc.reason}; {exc.advice('--overwrite')}",
+              file=sys.stderr)
+        return 2
     except InfeasibleError as exc:
         if args.debug:
             raise
@@ -337,6 +590,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("netopt: interrupted", file=sys.stderr)
         return 130
+    finally:
+        sys.stdout = real_stdout
+
+
+class _ReaderMayLeave:
+    """stdout that treats a closed pipe (``netopt solve | head -3``) as a normal end.
+
+    Once the reader has gone, further output is dropped and the command carries on
+    (it may still have results to write), exiting with its own code.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._drop()
+            return len(text)
+
+    def flush(self):
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._drop()
+
+    def _drop(self):
+        # point the file descriptor at /dev/null: Python's own flush at exit then
+        # succeeds too, instead of printing "Exception ignored ... BrokenPipeError"
+        try:
+            fd = self._stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            return
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,7 +12,57 @@ __all__ = [
     "SolverError",
     "NotOptimalError",
     "InfeasibleError",
+    "show",
+    "OutputExistsError",
 ]
+
+#: How many characters of a user's value a message quotes.
+SHOW_LIMIT = 60
+
+
+def show(value: object, limit: int = SHOW_LIMIT, quote: bool = True) -> str:
+    r"""A value from the input as a message may quote it: invisible and control
+    characters escaped, long text cut.
+
+    Parameters
+    ----------
+    value : object
+        Anything; it is shown as ``str(value)``.
+    limit : int
+        Characters shown at most; longer text ends in ``…``.
+    quote : bool
+        Put the text in single quotes.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> show("east\u200b")
+    "'east\\u200b'"
+    >>> show("x" * 100, limit=5)
+    "'xxxxx…'"
+    """
+    text = str(value)
+    # Escape only the head: a 200 MB cell must not be copied or escaped whole.
+    out, used = [], 0
+    for ch in text[:limit + 1]:
+        if ch.isprintable():
+            piece = ch
+        elif ch in "\n\r\t":
+            piece = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}[ch]
+        else:
+            code = ord(ch)
+            piece = (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+                     if code < 0x10000 else f"\\U{code:08x}")
+        if used + len(piece) > limit:
+            out.append("…")
+            break
+        out.append(piece)
+        used += len(piece)
+    body = "".join(out)
+    return f"'{body}'" if quote else body
 
 
 class NetoptError(Exception):
@@ -34,19 +84,23 @@ class Issue:
         The column (or YAML key) concerned, if any.
     message : str
         What is wrong and what was expected.
+    more : int
+        0 for one problem; N for a summary standing for N further rows with the same
+        problem (reports are capped, and say so).
     """
 
     file: str
     row: int | str | None
     column: str | None
     message: str
+    more: int = 0
 
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f", row {show(self.row, quote=False)}"
         if self.column is not None:
-            where += f", column '{self.column}'"
+            where += f", column {show(self.column)}"
         return f"{where}: {self.message}"
 
 
@@ -55,8 +109,9 @@ class ValidationError(NetoptError):
 
     def __init__(self, issues: list[Issue]):
         self.issues = list(issues)
-        n = len(self.issues)
-        head = f"{n} problem{'s' if n != 1 else ''} in the input:"
+        # A capped report counts the rows its "and N more" summaries stand for.
+        n = sum(i.more or 1 for i in self.issues)
+        head = f"{n:,} problem{'s' if n != 1 else ''} in the input:"
         super().__init__("\n".join([head] + [f"  - {i}" for i in self.issues]))
 
 
@@ -87,3 +142,34 @@ class InfeasibleError(NetoptError):
         super().__init__(message)
         self.diagnosis = diagnosis
         self.result = result
+
+
+class OutputExistsError(NetoptError, FileExistsError):
+    """Writing there would replace something netopt must not replace.
+
+    Raised before anything is written, so nothing is lost. It is also a
+    `FileExistsError`.
+
+    Attributes
+    ----------
+    path : str
+        The folder or file that was to be written.
+    reason : str
+        Why it is refused, e.g. "holds files netopt did not write".
+    overwritable : bool
+        True if it is netopt's own earlier output, which ``overwrite=True`` (on the
+        command line ``--overwrite``) may replace; False if nothing may replace it.
+    """
+
+    def __init__(self, path, reason: str, overwritable: bool = False):
+        self.path = str(path)
+        self.reason = reason
+        self.overwritable = overwritable
+        super().__init__(f"{self.path} {reason}; {self.advice('overwrite=True')}")
+
+    def advice(self, option: str) -> str:
+        """What to do instead, naming the option that allows replacing (``option``)."""
+        if self.overwritable:
+            return f"use {option} to replace it"
+        return (f"netopt never replaces it, not even with {option}: choose a new or "
+                "empty location")

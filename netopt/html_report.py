@@ -11,12 +11,17 @@ from pathlib import Path
 import pandas as pd
 
 from . import plot
+from ._files import _version, check_file, write_text_atomic
 from .counterfactuals import compare
+from .errors import NetoptError
 from .network import Network
 from .optimize import solve
 from .results import Result
 
 __all__ = ["html_report", "write_html_report"]
+
+# marks the file as netopt's, so a later report may replace it (README, "Trust")
+_MARK = '<meta name="generator" content="netopt'
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;
@@ -65,6 +70,9 @@ def html_report(network: Network, result: Result | None = None, *,
     sources_file : path, optional
         The instance's SOURCES.md, shown verbatim.
     """
+    # Read first: a bad SOURCES.md should fail before the solve and the figures.
+    sources = (_sources_text(sources_file)
+               if sources_file and Path(sources_file).is_file() else None)
     result = result or solve(network)
     cur = network.settings.currency
     parts = [f"<h1>netopt report: {html.escape(network.name)}</h1>",
@@ -93,21 +101,59 @@ def html_report(network: Network, result: Result | None = None, *,
     else:
         parts.append(f"<p><strong>No optimal solution: {html.escape(str(result.status))}"
                      f"</strong> ({html.escape(result.message)})</p>")
-    if sources_file and Path(sources_file).is_file():
-        text = Path(sources_file).read_text(encoding="utf-8")
-        parts += ["<h2>Sources</h2>", f"<pre>{html.escape(text)}</pre>"]
+    if sources is not None:
+        parts += ["<h2>Sources</h2>", f"<pre>{html.escape(sources)}</pre>"]
     body = "\n".join(parts)
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"{_MARK} {html.escape(_version())}\">"
             f"<title>netopt: {html.escape(network.name)}</title><style>{_STYLE}</style>"
             f"<script>{_CHECK}</script></head><body>\n{body}\n</body></html>\n")
 
 
+def _sources_text(path: str | os.PathLike) -> str:
+    """SOURCES.md as text; a file that is not UTF-8 is an input error (exit 2), not a
+    traceback."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NetoptError(f"{Path(path).name} is not UTF-8 text (byte {exc.start}); save "
+                          "it as UTF-8") from None
+
+
 def write_html_report(path: str | os.PathLike, network: Network,
-                      result: Result | None = None, **kw) -> Path:
-    """Write the report, whole or not at all (a temporary file is moved into place)."""
-    path = Path(path)
+                      result: Result | None = None, overwrite: bool = False, **kw) -> Path:
+    """Write the report, whole or not at all (a temporary file is moved into place).
+
+    Parameters
+    ----------
+    path : str or path
+        The HTML file. An existing report netopt wrote (it carries
+        ``<meta name="generator" content="netopt ...">``) is replaced only with
+        ``overwrite``; any other existing file never is.
+    network, result, **kw
+        As for `html_report`.
+    overwrite : bool
+        Replace a report netopt wrote before.
+
+    Raises
+    ------
+    OutputExistsError
+        If ``path`` may not be replaced; nothing is written.
+    OSError
+        If writing fails (a full disk); ``path`` is unchanged and no temporary file
+        is left behind.
+    """
+    check_file(path, is_netopt_html, overwrite=overwrite)
     text = html_report(network, result, **kw)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    check_file(path, is_netopt_html, overwrite=overwrite)  # it may have appeared meanwhile
+    return write_text_atomic(path, text)
+
+
+def is_netopt_html(path: str | os.PathLike) -> bool:
+    """True if the file at ``path`` is a report netopt wrote (by its generator tag)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return _MARK.encode() in head

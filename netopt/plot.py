@@ -21,7 +21,8 @@ def _figure(w: float, h: float):
     fig = Figure(figsize=(w, h), layout="constrained")
     return fig, fig.subplots()
 
-__all__ = ["solution_map", "cost_breakdown", "sweep_curve", "frontier", "breakeven_chart"]
+__all__ = ["solution_map", "cost_breakdown", "sweep_curve", "frontier", "breakeven_chart",
+           "two_way_chart"]
 
 
 def solution_map(result: Result, *, labels: bool = True) -> Figure:
@@ -144,4 +145,47 @@ def breakeven_chart(network: Network, *, origin: str | None = None, sites: int =
     ax.set_title(f"Move data or move power? Work from {origin}")
     ax.legend(fontsize=7)
     ax.grid(alpha=0.3)
+    return fig
+
+
+def two_way_chart(table: pd.DataFrame, x: str, y: str, *, xlabel: str | None = None,
+                  ylabel: str | None = None, xscale: float = 1.0, yscale: float = 1.0,
+                  title: str | None = None) -> Figure:
+    """Where each class runs over a two-way grid (`netopt.sensitivity.two_way`).
+
+    One panel per class; each cell is coloured by the share of the class's work that
+    moves (0 stays at home, 1 moves) and labelled with it in per cent. ``xscale`` and
+    ``yscale`` multiply the axis values for display (e.g. CNY/(TB km) x 2000 = CNY/TB
+    over 2,000 km).
+    """
+    shares = [c for c in table.columns if c.startswith("share:")]
+    shares = [c for c in shares if table[c].notna().any()]
+    cols = min(3, max(1, len(shares)))
+    rows = -(-len(shares) // cols)
+    fig = Figure(figsize=(3.6 * cols + 0.8, 3.0 * rows + 0.9), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False)
+    xs = np.sort(table[x].unique())
+    ys = np.sort(table[y].unique())
+    image = None
+    for ax, col in zip(axes.ravel(), shares):
+        grid = (table.pivot_table(index=y, columns=x, values=col, aggfunc="mean")
+                .reindex(index=ys, columns=xs))
+        image = ax.imshow(grid.to_numpy(), origin="lower", cmap="RdBu", vmin=0, vmax=1,
+                          aspect="auto")
+        for (i, j), v in np.ndenumerate(grid.to_numpy()):
+            if v == v:
+                ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize=7,
+                        color="white" if abs(v - 0.5) > 0.3 else "black")
+        ax.set_xticks(range(len(xs)), [f"{v * xscale:,.3g}" for v in xs], fontsize=7,
+                      rotation=45)
+        ax.set_yticks(range(len(ys)), [f"{v * yscale:,.3g}" for v in ys], fontsize=7)
+        ax.set_title(col.split(":", 1)[1], fontsize=9)
+        ax.set_xlabel(xlabel or x, fontsize=8)
+        ax.set_ylabel(ylabel or y, fontsize=8)
+    for ax in axes.ravel()[len(shares):]:
+        ax.set_visible(False)
+    if image is not None:
+        bar = fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8)
+        bar.set_label("share of the work that moves (data sent away)", fontsize=8)
+    fig.suptitle(title or "Where each class runs", fontsize=10)
     return fig

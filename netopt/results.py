@@ -381,11 +381,27 @@ class Result:
         from .report import summary_text
         return summary_text(self)
 
-    def write(self, folder: str | Path) -> Path:
+    def write(self, folder: str | Path, overwrite: bool = False) -> Path:
         """Write every table as CSV plus ``summary.json`` into ``folder``, whole or not
-        at all (a temporary folder is filled, then moved into place)."""
+        at all (a temporary folder is filled, then exchanged with ``folder`` in one step).
+
+        Parameters
+        ----------
+        folder : str or path
+            A new or empty folder, or (with ``overwrite``) results netopt wrote.
+        overwrite : bool
+            Replace results netopt wrote there before. A folder netopt did not write
+            (no ``.netopt-manifest.json``), one holding other files, the current folder
+            or one above it are never replaced.
+
+        Raises
+        ------
+        OutputExistsError
+            If ``folder`` may not be replaced; nothing is written.
+        """
         self._need("writing results")
-        with atomic_folder(folder) as tmp:
+        with atomic_folder(folder, "results", overwrite=overwrite,
+                           writer="Result.write") as tmp:
             for name in TABLE_NAMES:
                 write_csv(getattr(self, name), tmp / f"{name}.csv")
             write_csv(self.costs.rename("value").rename_axis("part").reset_index(),

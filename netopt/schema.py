@@ -8,17 +8,18 @@ frames and reports every bad value with its row and column.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
-from typing import Any, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from .errors import Issue
+from .errors import Issue, show
 
 __all__ = [
     "Column", "TableSpec", "TABLES", "TABLE_ORDER", "FREE_TEXT_COLUMNS", "SETTINGS",
-    "coerce_table", "coerce_settings", "check_numbers", "capital_recovery_factor",
+    "coerce_table", "coerce_settings", "check_numbers", "parse_number", "row_issues",
+    "MAX_REPORTED", "capital_recovery_factor",
 ]
 
 INF = float("inf")
@@ -285,14 +286,49 @@ TABLES: dict[str, TableSpec] = {
 TABLE_ORDER = list(TABLES)
 
 
-def _bad(issues: list[Issue], file: str, rows: Sequence, column: str, message: str,
-         limit: int = 20) -> None:
-    rows = list(rows)
-    for r in rows[:limit]:
-        issues.append(Issue(file, r, column, message))
+#: Rows reported for one problem in one column; the rest are counted ("and N more").
+MAX_REPORTED = 20
+
+
+def row_issues(file: str, rows: Sequence, column: str | None,
+               message: str | Callable[[int], str], limit: int = MAX_REPORTED,
+               ) -> list[Issue]:
+    """One issue per row with the same problem, capped at ``limit`` and then counted.
+
+    Parameters
+    ----------
+    file : str
+        File (or table) named in the messages.
+    rows : sequence
+        Row labels of the rows with the problem, in order.
+    column : str or None
+    message : str or callable
+        The message, or a function of the position ``k`` in ``rows`` giving the message
+        for that row (so each row quotes its own value); called for the first ``limit``
+        rows only.
+    limit : int
+
+    Returns
+    -------
+    list of Issue
+        At most ``limit`` issues, plus one ``and N more rows ...`` summary whose
+        ``more`` is N.
+    """
+    rows = np.asarray(rows, dtype=object)
+    out = []
+    for k, r in enumerate(rows[:limit]):
+        text = message(k) if callable(message) else message
+        out.append(Issue(file, int(r) if isinstance(r, np.integer) else r, column, text))
     if len(rows) > limit:
-        issues.append(Issue(file, None, column,
-                            f"{len(rows) - limit} more rows with the same problem"))
+        n = len(rows) - limit
+        out.append(Issue(file, None, column, f"and {n:,} more row{'s' if n != 1 else ''} "
+                         "with the same problem", more=n))
+    return out
+
+
+def _bad(issues: list[Issue], file: str, rows: Sequence, column: str,
+         message: str | Callable[[int], str]) -> None:
+    issues += row_issues(file, rows, column, message)
 
 
 def _as_text(s: pd.Series) -> pd.Series:
@@ -300,31 +336,108 @@ def _as_text(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna(), "").astype(str).str.strip()
 
 
+def _is_inf_word(lower: pd.Series) -> pd.Series:
+    """Literal spellings of infinity (``inf``, ``-Infinity``, ``unlimited``), which are
+    allowed where a column allows inf; an overflowing number like ``1e309`` is not."""
+    return lower.isin(_INF_WORDS) | lower.isin({"-inf", "-infinity"})
+
+
+def parse_number(value: Any, *, allow_inf: bool = True) -> float:
+    """A number given by a person, read strictly.
+
+    NaN in any spelling is refused, and so is a literal too large for a float (``1e309``
+    would otherwise become infinity and pass every upper limit). Infinity is accepted only
+    as a word (``inf``, ``infinity``, ``unlimited``, with a sign) and only if
+    ``allow_inf``.
+
+    Parameters
+    ----------
+    value : str or number
+    allow_inf : bool
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        With a message that quotes the value (escaped and cut, see `errors.show`).
+
+    Examples
+    --------
+    >>> parse_number(" 2.5 "), parse_number("inf")
+    (2.5, inf)
+    >>> parse_number("nan")
+    Traceback (most recent call last):
+    ...
+    ValueError: expected a number, got 'nan' (NaN is not a number)
+    """
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"expected a number, got {show(value)}")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        try:
+            number = float(value)
+        except OverflowError:
+            raise ValueError(f"{show(value)} is too large for a number") from None
+        text = "inf" if np.isinf(number) else str(value)
+    else:
+        text = str(value).strip()
+        lower = text.lower()
+        if lower in _INF_WORDS or lower in {"-inf", "-infinity"}:
+            number = -INF if lower.startswith("-") else INF
+        else:
+            try:
+                number = float(text)
+            except ValueError:
+                raise ValueError(f"expected a number, got {show(text)}") from None
+            if np.isinf(number):
+                raise ValueError(f"{show(text)} is too large: it overflows to infinity")
+    if np.isnan(number):
+        raise ValueError(f"expected a number, got {show(text)} (NaN is not a number)")
+    if np.isinf(number) and not allow_inf:
+        raise ValueError(f"must be finite, got {show(text)}")
+    return number
+
+
 def _coerce_float(raw: pd.Series, col: Column, file: str, labels: np.ndarray,
                   issues: list[Issue]) -> pd.Series:
+    # NaN in a numeric column given in code is pandas' missing value: a blank cell.
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         values = raw.astype(float)
         blank = values.isna()
+        checked = ~blank
     else:
         text = _as_text(raw)
         blank = text == ""
         lower = text.str.lower()
         is_inf = lower.isin(_INF_WORDS)
+        # pd.to_numeric reads every NaN spelling ("nan", "NA", "null", ...) as NaN, so a
+        # NaN from a non-blank cell is a bad cell; inf from a non-word is an overflow.
         values = pd.to_numeric(text.where(~blank & ~is_inf), errors="coerce")
         values = values.astype(float).where(~is_inf, INF)
-        bad = ~blank & ~is_inf & (values.isna() | lower.isin({"nan", "-nan", "+nan"}))
+        bad = ~blank & values.isna()
+        over = ~blank & np.isinf(values) & ~_is_inf_word(lower)
+        unit = col.unit or "no unit"
         if bad.any():
+            got = text[bad]
             _bad(issues, file, labels[bad.to_numpy()], col.name,
-                 f"expected a number ({col.unit or 'no unit'}), got "
-                 f"'{text[bad].iloc[0]}'")
-            values = values.where(~bad, np.nan)
-            blank = blank | bad
+                 lambda k: f"expected a number ({unit}), got {show(got.iloc[k])}")
+        if over.any():
+            big = text[over]
+            hint = " (write inf for unlimited)" if col.allow_inf else ""
+            _bad(issues, file, labels[over.to_numpy()], col.name,
+                 lambda k: f"{show(big.iloc[k])} is too large: it overflows to "
+                 f"infinity{hint}")
+        # A bad cell is reported once, as bad: not also as missing or out of range.
+        values = values.where(~(bad | over), np.nan)
+        checked = ~blank & ~bad & ~over
     if blank.any():
         if col.default is None:
             _bad(issues, file, labels[blank.to_numpy()], col.name, "a value is required here")
         else:
             values = values.where(~blank, col.default)
-    finite = values.notna() & ~blank
+    finite = checked  # cells with a number of their own (not blank, not bad)
     inf = np.isinf(values) & finite
     if not col.allow_inf and inf.any():
         _bad(issues, file, labels[inf.to_numpy()], col.name,
@@ -333,14 +446,16 @@ def _coerce_float(raw: pd.Series, col: Column, file: str, labels: np.ndarray,
         below = finite & ((values <= col.low) if col.low_open else (values < col.low))
         if below.any():
             op = ">" if col.low_open else ">="
+            low_values = values[below]
             _bad(issues, file, labels[below.to_numpy()], col.name,
-                 f"must be {op} {col.low:g}, got {values[below].iloc[0]:g}")
+                 lambda k: f"must be {op} {col.low:g}, got {low_values.iloc[k]:g}")
     if col.high is not None:
         above = finite & np.isfinite(values) & (values > col.high)
         if above.any():
             unit = " (implausibly large: check the units)" if col.high >= 1e5 else ""
+            high_values = values[above]
             _bad(issues, file, labels[above.to_numpy()], col.name,
-                 f"must be <= {col.high:g}, got {values[above].iloc[0]:g}{unit}")
+                 lambda k: f"must be <= {col.high:g}, got {high_values.iloc[k]:g}{unit}")
     return values
 
 
@@ -354,8 +469,9 @@ def _coerce_bool(raw: pd.Series, col: Column, file: str, labels: np.ndarray,
     out[text.isin(_FALSE)] = False
     bad = (text != "") & ~text.isin(_TRUE | _FALSE)
     if bad.any():
+        got = _as_text(raw)[bad]
         _bad(issues, file, labels[bad.to_numpy()], col.name,
-             f"expected true or false, got '{text[bad].iloc[0]}'")
+             lambda k: f"expected true or false, got {show(got.iloc[k])}")
     return out
 
 
@@ -444,9 +560,9 @@ def coerce_table(raw: pd.DataFrame, spec: TableSpec, file: str,
         ids = frame[spec.key]
         dup = ids.duplicated(keep="first") & (ids != "")
         if dup.any():
-            for lab, val in zip(labels[dup.to_numpy()], ids[dup]):
-                issues.append(Issue(file, int(lab) if isinstance(lab, (np.integer, int))
-                                    else lab, spec.key, f"duplicate id '{val}'"))
+            dup_ids = ids[dup]
+            _bad(issues, file, labels[dup.to_numpy()], spec.key,
+                 lambda k: f"duplicate id {show(dup_ids.iloc[k])}")
         frame = frame.set_index(spec.key)
         frame.index.name = spec.key
     return frame, _plain_rows(issues)
@@ -454,8 +570,8 @@ def coerce_table(raw: pd.DataFrame, spec: TableSpec, file: str,
 
 def _plain_rows(issues: list[Issue]) -> list[Issue]:
     """Row labels as plain ints where they are integers (numpy ints print oddly)."""
-    return [Issue(i.file, int(i.row) if isinstance(i.row, np.integer) else i.row,
-                  i.column, i.message) for i in issues]
+    return [replace(i, row=int(i.row)) if isinstance(i.row, np.integer) else i
+            for i in issues]
 
 
 #: network.yaml: the settings of a network, checked like a one-row table.
@@ -511,19 +627,22 @@ def coerce_settings(data: Any, file: str) -> tuple[dict[str, Any], list[Issue]]:
             issues.append(Issue(file, None, col.name, f"expected a single {col.dtype} value"))
             value = None
         raw = pd.Series([value], dtype=object)
-        if col.dtype == "float" and isinstance(value, bool):
-            raw = pd.Series(["not-a-number"], dtype=object)
+        if col.dtype == "float" and isinstance(value, (bool, float, np.floating)) and (
+                isinstance(value, bool) or np.isnan(value)):
+            # As text, so the message quotes it: a blank would take the default.
+            raw = pd.Series([str(value).lower()], dtype=object)
         found: list[Issue] = []
         typed = _COERCERS[col.dtype](raw, col, file, np.array([None]), found)
         issues += [Issue(file, None, col.name, i.message) for i in found]
         out[col.name] = typed.iloc[0]
     rpp = out["routes_per_pair"]
-    if not pd.isna(rpp) and float(rpp) != int(rpp):
+    whole = bool(np.isfinite(rpp)) and float(rpp) == int(rpp)  # inf is reported above
+    if np.isfinite(rpp) and not whole:
         issues.append(Issue(file, None, "routes_per_pair", f"must be a whole number, got {rpp}"))
-    out["routes_per_pair"] = int(rpp) if not pd.isna(rpp) else 3
+    out["routes_per_pair"] = int(rpp) if whole else 3
     out["allow_unserved"] = bool(out["allow_unserved"])
     for col in SETTINGS:  # plain Python values; None where a float is not set
-        if col.dtype == "float":
+        if col.dtype == "float" and col.name != "routes_per_pair":
             v = float(out[col.name])
             out[col.name] = None if np.isnan(v) else v
     return out, issues

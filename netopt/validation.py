@@ -13,8 +13,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .errors import Issue, ValidationError
-from .schema import TABLES, TABLE_ORDER, coerce_settings, coerce_table
+from .errors import Issue, ValidationError, show
+from .schema import TABLES, TABLE_ORDER, coerce_settings, coerce_table, row_issues
 
 if TYPE_CHECKING:
     from .network import Network
@@ -37,7 +37,6 @@ _REFERENCES = [
     ("availability", "source", "sources"),
     ("availability", "period", "periods"),
 ]
-_MAX_REPORTED = 20
 
 
 def _empty(name: str) -> pd.DataFrame:
@@ -119,13 +118,13 @@ def _check_references(tables, files, labels) -> list[Issue]:
         if col == "period":  # blank period in demand = every period
             bad &= values != ""
         if bad.any():
-            known = ", ".join(map(str, list(tables[target].index)[:8]))
-            for pos in np.flatnonzero(bad.to_numpy())[:_MAX_REPORTED]:
-                issues.append(Issue(files.get(table, f"{table} table"),
-                                    _plain(labels[table][pos]), col,
-                                    f"unknown {target[:-1] if target != 'classes' else 'class'}"
-                                    f" '{values.iloc[pos]}' (known: {known}"
-                                    f"{', ...' if len(tables[target]) > 8 else ''})"))
+            known = ", ".join(show(k, quote=False) for k in list(tables[target].index)[:8])
+            what = target[:-1] if target != "classes" else "class"
+            more = ", ..." if len(tables[target]) > 8 else ""
+            pos = np.flatnonzero(bad.to_numpy())
+            issues += row_issues(files.get(table, f"{table} table"), labels[table][pos], col,
+                                 lambda k: f"unknown {what} {show(values.iloc[pos[k]])} "
+                                 f"(known: {known}{more})")
     return issues
 
 
@@ -134,9 +133,8 @@ def _check_rows(tables, settings, files, labels) -> list[Issue]:
     issues = []
 
     def add(table, mask, column, message):
-        for pos in np.flatnonzero(np.asarray(mask))[:_MAX_REPORTED]:
-            issues.append(Issue(files.get(table, f"{table} table"),
-                                _plain(labels[table][pos]), column, message))
+        rows = labels[table][np.flatnonzero(np.asarray(mask))]
+        issues.extend(row_issues(files.get(table, f"{table} table"), rows, column, message))
 
     for name in ("backbone_links", "power_lines"):
         df = tables[name]
@@ -190,11 +188,6 @@ def _check_rows(tables, settings, files, labels) -> list[Issue]:
     return issues
 
 
-def _plain(label):
-    return int(label) if isinstance(label, (np.integer, int)) and not isinstance(label, bool) \
-        else label
-
-
 def check_network(net: Network) -> None:
     """Check what needs the graph: reachable demand and powered sites.
 
@@ -233,35 +226,41 @@ def _unreachable_demand(net: Network) -> list[Issue]:
     near = positive["node"].map(nearest).to_numpy(dtype=float)
     limit = sla.loc[positive["class"]].to_numpy()
     ok = positive["node"].map(connected).to_numpy(dtype=bool) & (near <= limit)
-    for pos in np.flatnonzero(~ok)[:_MAX_REPORTED]:
+    unserved = np.flatnonzero(~ok)
+
+    def message(k):
+        pos = unserved[k]
         origin, cls = positive["node"].iloc[pos], positive["class"].iloc[pos]
         if not connected[origin]:
             why = "no data-centre site is connected to it by backbone links"
         else:
-            why = (f"no data-centre site is within {limit[pos]:g} ms of '{origin}' "
+            why = (f"no data-centre site is within {limit[pos]:g} ms of {show(origin)} "
                    f"(the nearest is {near[pos]:.2f} ms away)")
-        issues.append(Issue(net._files["demand"],
-                            _plain(net._labels["demand"][positive.index[pos]]),
-                            "node", f"demand of class '{cls}' cannot be served: {why}"))
-    return issues
+        return f"demand of class {show(cls)} cannot be served: {why}"
+
+    rows = net._labels["demand"][positive.index[unserved]]
+    return row_issues(net._files["demand"], rows, "node", message)
 
 
 def _unpowered_sites(net: Network) -> list[Issue]:
     arcs = net.power_arcs
     g = nx.DiGraph()
     g.add_nodes_from(net.nodes.index)
-    g.add_edges_from(arcs.loc[arcs["capacity_mw"] > 0, ["from", "to"]].itertuples(index=False))
+    # a line counts if it has capacity or may be built up to some
+    top = net.power_lines["max_capacity_mw"].reindex(arcs["line"]).fillna(0).to_numpy()
+    usable = (arcs["capacity_mw"].to_numpy() > 0) | (top > 0)
+    g.add_edges_from(arcs.loc[usable, ["from", "to"]].itertuples(index=False))
     avail = net.availability_matrix.max(axis=1)
     live = net.sources[(net.sources["capacity_mw"] * avail) > 0]
     root = object()  # one search from all live sources at once
     g.add_edges_from((root, n) for n in set(live["node"]))
     powered = nx.descendants(g, root)
-    issues = []
-    unpowered = ~net.sites["node"].isin(powered).to_numpy()
-    for pos in np.flatnonzero(unpowered)[:_MAX_REPORTED]:
-        site = net.sites.index[pos]
-        issues.append(Issue(net._files["sites"], _plain(net._labels["sites"][pos]), "node",
-                            f"site '{site}' has no way to get power: no source with capacity "
-                            f"at node '{net.sites['node'].iloc[pos]}' or upstream of it on "
-                            f"the power lines"))
-    return issues
+    unpowered = np.flatnonzero(~net.sites["node"].isin(powered).to_numpy())
+
+    def message(k):
+        pos = unpowered[k]
+        return (f"site {show(net.sites.index[pos])} has no way to get power: no source "
+                f"with capacity at node {show(net.sites['node'].iloc[pos])} or upstream of "
+                "it on the power lines")
+
+    return row_issues(net._files["sites"], net._labels["sites"][unpowered], "node", message)

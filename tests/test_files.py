@@ -22,7 +22,7 @@ WRITER = textwrap.dedent("""
     results.write_csv = crawl
     r = netopt.solve(netopt.load("toy"))
     r.network.settings  # solved; now write slowly
-    r.write(sys.argv[1])
+    r.write(sys.argv[1], overwrite=True)
 """)
 
 
@@ -45,7 +45,7 @@ def test_killed_writer_leaves_previous_results_intact(tmp_path, toy):
     leftovers = [p.name for p in tmp_path.iterdir() if p.name != "results"]
     assert leftovers and all(n.startswith(".results.tmp-") for n in leftovers)
     # the next write clears what the dead writer left
-    netopt.solve(toy).write(out)
+    netopt.solve(toy).write(out, overwrite=True)
     assert [p.name for p in tmp_path.iterdir()] == ["results"]
     assert _snapshot(out) == before  # same input, byte-identical output
 
@@ -55,7 +55,7 @@ def test_atomic_folder_replaces_only_on_success(tmp_path):
     with atomic_folder(target) as tmp:
         (tmp / "a.txt").write_text("1")
     try:
-        with atomic_folder(target) as tmp:
+        with atomic_folder(target, overwrite=True) as tmp:
             (tmp / "a.txt").write_text("2")
             raise RuntimeError("stop")
     except RuntimeError:

@@ -66,6 +66,6 @@ def test_failed_write_leaves_previous_results(tmp_path, toy, monkeypatch):
         df.to_csv(path)
     monkeypatch.setattr(results, "write_csv", boom)
     with pytest.raises(OSError, match="disk full"):
-        netopt.solve(toy).write(out)
+        netopt.solve(toy).write(out, overwrite=True)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary left behind

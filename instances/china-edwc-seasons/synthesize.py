@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 BASE = HERE.parent / "china-edwc"
 SEASONS = ["winter", "spring", "summer", "autumn"]
 DAYLIGHT = {"winter": (7, 17), "spring": (6, 18), "summer": (5, 19), "autumn": (6, 18)}
-WET = {"summer", "autumn"}  # Sichuan's wet season, June to October (FACTS.md)
+WET = {"summer", "autumn"}  # Sichuan's wet season, June to October (SOURCES.md)
 
 
 def solar(season: str) -> np.ndarray:

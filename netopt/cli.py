@@ -289,7 +289,11 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--scenarios", metavar="CSV", type=scenarios_file,
                    help="explicit scenarios: one column per address, one row per scenario")
     w.add_argument("--out", metavar="FILE.jsonl", type=output_file,
-                   help="append each finished scenario here; a rerun skips what is done")
+                   help="append each finished scenario here; a rerun of the same sweep "
+                   "skips what is done, and a file of another sweep (network, solver, "
+                   "netopt version) is refused")
+    w.add_argument("--fresh", action="store_true", help="start --out anew, moving an "
+                   "existing file aside to FILE.jsonl.1 (.2, ...)")
     w.add_argument("--csv", metavar="FILE", type=output_file,
                    help="write the table of results as CSV")
     w.add_argument("--processes", type=positive_int, help="local worker processes (default: "
@@ -477,7 +481,7 @@ def _sweep(args) -> int:
                      pd.read_csv(args.scenarios, dtype=str).to_dict("records")]
     df = sweep(net, params or None, scenarios=scenarios, processes=args.processes,
                scheduler=args.scheduler, out=args.out, solver=args.solver,
-               reuse=not args.no_reuse)
+               reuse=not args.no_reuse, fresh=args.fresh)
     cols = [c for c in df.columns if c in params or c in ("status", "objective",
                                                           "emissions_t")]
     print(df[["scenario"] + cols].to_string(index=False, float_format=_number))

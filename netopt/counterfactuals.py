@@ -165,8 +165,9 @@ def compare(network: Network, *, routes_per_pair: int | None = None) -> Comparis
             "power_sent_mwh", "unserved_mwh"]
     rest = [c for c in table.columns if c not in lead]
     build_cols = ["scenario", "kind", "item", "amount", "unit", "cost"]
-    built = (pd.concat(builds, ignore_index=True)[build_cols] if builds
-             else pd.DataFrame(columns=build_cols))
+    built = (pd.concat([b for b in builds if len(b)] or [pd.DataFrame(columns=build_cols)],
+                       ignore_index=True)[build_cols]
+             .astype({"amount": float, "cost": float}))
     return Comparison(table[[c for c in lead if c in table] + rest], results,
                       pd.DataFrame(unserved, columns=["scenario", "origin", "class",
                                                       "mwh_it", "reason"]),

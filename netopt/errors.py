@@ -14,6 +14,7 @@ __all__ = [
     "InfeasibleError",
     "show",
     "OutputExistsError",
+    "SweepFileError",
 ]
 
 #: How many characters of a user's value a message quotes.
@@ -173,3 +174,23 @@ class OutputExistsError(NetoptError, FileExistsError):
             return f"use {option} to replace it"
         return (f"netopt never replaces it, not even with {option}: choose a new or "
                 "empty location")
+
+
+class SweepFileError(NetoptError):
+    """A sweep's ``out`` file cannot be resumed: it holds results of another sweep
+    (another network, solver, solver options or netopt version), or a line in it is not
+    a sweep record.
+
+    Attributes
+    ----------
+    path : str
+        The file.
+    line : int or None
+        The line (counting from 1) that is not a sweep record; ``None`` when the file
+        belongs to another sweep.
+    """
+
+    def __init__(self, message: str, path, line: int | None = None):
+        super().__init__(message)
+        self.path = str(path)
+        self.line = line

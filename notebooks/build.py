@@ -85,7 +85,7 @@ BOOKS = {
         "md:The UHV lines carry as much of the wet-season surplus east as their spare "
         "capacity allows; the rest is still spilled, because the data centres are too "
         "small to absorb it. Whether the surplus is worth more sent east or used at home, "
-        "and what it would take: `06-seed-question`.",
+        "and what it would take: `07-seed-question`.",
         "fig = plot.solution_map(result)" + SHOW,
     ],
     "04-carbon": [
@@ -188,7 +188,7 @@ BOOKS = {
 }
 
 # The question that started the project, answered for Sichuan (issue #15).
-BOOKS["06-seed-question"] = [
+BOOKS["07-seed-question"] = [
     """md:# Export the surplus hydro east, or compute with it at home?
 
 At the 2022 Tianfu Digital Economy Summit in Chengdu (24 November 2022), where the

@@ -73,15 +73,19 @@ BOOKS = {
         "the price near the hydro regions; in the dry season the grid does.",
         "result.node_prices.pivot(index=\"node\", columns=\"period\", values=\"price\")"
         ".round(0)",
-        "md:Where the work runs, by season, and how much hydro it uses:",
-        "load = result.sites.pivot(index=\"site\", columns=\"period\", "
-        "values=\"it_load_mw\")\nax = load.plot.bar(figsize=(7, 3.5), "
-        "ylabel=\"average IT load (MW_IT)\", title=\"Site load by season\")",
+        "md:Where the work runs, by season, and how much hydro it uses (the receiving grids "
+        "in the east, modelled as sites of a `grid_load` class, are left out: they are power, "
+        "not computing):",
+        "sites = result.sites[~result.sites.site.str.startswith(\"grid_load\")]\n"
+        "load = sites.pivot(index=\"site\", columns=\"period\", values=\"it_load_mw\")\n"
+        "ax = load.plot.bar(figsize=(7, 3.5), ylabel=\"average IT load (MW_IT)\", "
+        "title=\"Site load by season\")",
         "result.sources.groupby([\"kind\", \"period\"])[[\"generation_mwh\", "
         "\"curtailed_mwh\"]].sum().round(0)",
-        "md:Most of the wet-season surplus still goes unused: the data centres are too "
-        "small to absorb it. Ya'an, next to the hydro, is full in the wet season and empty in "
-        "the dry one: the work follows the water.",
+        "md:The UHV lines carry as much of the wet-season surplus east as their spare "
+        "capacity allows; the rest is still spilled, because the data centres are too "
+        "small to absorb it. Whether the surplus is worth more sent east or used at home, "
+        "and what it would take: `07-seed-question`.",
         "fig = plot.solution_map(result)" + SHOW,
     ],
     "04-carbon": [
@@ -182,6 +186,240 @@ BOOKS = {
         "economic gain once duplicated capital is counted).",
     ],
 }
+
+# The question that started the project, answered for Sichuan (issue #15).
+BOOKS["07-seed-question"] = [
+    """md:# Export the surplus hydro east, or compute with it at home?
+
+At the 2022 Tianfu Digital Economy Summit in Chengdu (24 November 2022), where the
+Sichuan hub of the national computing network was launched, academician **Qian Depei**
+(钱德沛, Chinese Academy of Sciences) argued, in the words of the *Huaxi Metropolis Daily*
+(华西都市报, 25 November 2022, reporters Zhu Ning and Luo Tianyi):
+
+> 在西部清洁能源资源更为充沛，但西电东送存在电力损耗较大且新能源就地使用成本更低的情况下，
+> 传输数据比传输电力更具优势。
+
+*Where the west's clean energy is more plentiful, but sending power west to east loses
+much of it and using new energy locally costs less, transmitting data has the advantage
+over transmitting power.*
+
+Sichuan is the sharpest case: in the wet season (June to October) its rivers carry more
+water than the province uses or its lines export, and the rest is spilled ("abandoned
+water", 弃水). The `sichuan` instance now holds both ways to use it: five ±800 kV UHV
+lines to Shanghai, Jiangsu and Zhejiang (their spare wet-season capacity, NDRC tariff and
+losses), and data centres in Sichuan — Ya'an's next to the hydro may grow at a
+construction cost — for work that comes from the east as data. Every figure is cited in
+`instances/sichuan/SOURCES.md`.""",
+    """%matplotlib inline
+import numpy as np
+import pandas as pd
+import netopt
+from netopt.surplus import RACK_KW, marginal_value, surplus_options
+
+net = netopt.load("sichuan")
+SURPLUS = ["hydro_ganzi", "hydro_aba", "hydro_liangshan"]
+UHV = ["xiangjiaba-shanghai", "jinping-sunan", "xiluodu-zhexi", "baihetan-jiangsu",
+       "baihetan-zhejiang"]
+wet, dry = net.periods.loc["wet", "weight_h"], net.periods.loc["dry", "weight_h"]
+surplus_twh = net.sources.loc[SURPLUS, "capacity_mw"].sum() * wet / 1e6
+print(f"wet-season surplus {surplus_twh:.1f} TWh = "
+      f"{net.sources.loc[SURPLUS, 'capacity_mw'].sum():,.0f} MW over {wet:,.0f} h")
+net.power_lines.loc[UHV, ["to", "capacity_mw", "efficiency", "tariff", "length_km"]]""",
+    """md:## The closed form: one marginal MWh of surplus
+
+For a MWh of surplus at price `p_h` (through a 0.98 feeder to Ya'an or to the UHV
+sending stations):
+
+- **compute at home**: it runs `1/PUE_w` MWh_IT of eastern work in Sichuan; the work's
+  data crosses the backbone (`delta` TB per MWh_IT at `c` per TB) and the eastern data
+  centre it leaves would have drawn `PUE_e` MWh at the eastern price with carbon, `p_e'`:
+  `V_home = (PUE_e p_e' - delta c - k_s) / PUE_w - p_h` (`k_s`: capital of new capacity
+  per MWh_IT);
+- **export**: `eta` MWh arrive east and displace eastern power: `V_export = eta p_e' -
+  tariff - p_h`;
+- **let it go**: 0.
+
+Home beats export while moving the data costs less than `PUE_e p_e' - PUE_w (eta p_e' -
+tariff) - k_s` per MWh_IT. `tests/test_sichuan_question.py` checks that the LP picks
+what this predicts over random prices, PUEs, efficiencies, tariffs and data costs.""",
+    """cp = net.settings.carbon_price
+e_e = net.sources.loc[["grid_fengxian", "grid_suzhou", "grid_hangzhou"], "emissions"].mean()
+c = net.link_data.loc[["chengdu-shanghai", "chengdu-yaan"], "cost_per_tb"].sum()
+FEED = 0.98
+
+def value(delta, *, c=c, tariff=68.5, eta=0.94, k_site=0.0):
+    \"\"\"CNY per MWh of surplus at the plant (the feeder passes 0.98 of it).\"\"\"
+    v = marginal_value(p_h=300 / FEED, p_e=700, pue_w=1.2, pue_e=1.25, eta=eta,
+                       tariff=tariff, delta=delta, cost_per_tb=c, carbon_price=cp, e_e=e_e,
+                       k_site=k_site)
+    return {"home": FEED * v["home"], "export": FEED * v["export"], "unused": 0.0}
+
+# new capacity in Ya'an: its annualised construction cost, less what it earns in the
+# dry season running eastern work on Sichuan grid power, spread over the wet hours
+capex_year = net.annual_capex["sites"].loc["yaan_dc"]
+grid = net.sources.loc["grid_yaan"]
+def k_new(delta, capex_year=capex_year):
+    dry_margin = (1.25 * (700 + cp * e_e) - 1.2 * (grid.marginal_cost + cp * grid.emissions)
+                  - delta * c)
+    return (capex_year - dry * max(dry_margin, 0.0)) / wet
+
+classes = net.classes.loc[["ai_training", "batch_analytics", "backup_archive"],
+                          "data_intensity_tb_per_mwh"]
+rows = {}
+for k, d in classes.items():
+    rows[k] = {"TB per MWh_IT": d, "home, idle capacity": value(d)["home"],
+               "home, new Ya'an capacity": value(d, k_site=k_new(d))["home"],
+               "export over UHV": value(d)["export"], "let it go": 0.0}
+print(f"data transport Shanghai-Ya'an: {c:.1f} CNY/TB; eastern power with carbon "
+      f"{700 + cp * e_e:.0f} CNY/MWh; new capacity {capex_year / 1e6:.2f} M CNY per "
+      "MW_IT-year")
+pd.DataFrame(rows).T.round(0).assign(**{"TB per MWh_IT": classes})""",
+    """md:Per marginal MWh, **Qian Depei is right where the data centre already stands**:
+eastern AI or batch work run on the surplus in Sichuan is worth 420–470 CNY per MWh,
+against about 330 for the same MWh sent east over the UHV lines (6 % lost, 68.5 CNY/MWh
+tariff) and nothing spilled. Backup (50 TB per MWh) is the exception: its data costs
+more than the power. **But a data centre built for the surplus does not pay**: at a
+mainland construction cost of 50.5 M CNY per MW_IT over 20 years at 8 %, it costs more
+a year than it earns in the wet season on hydro plus the dry season on grid power.
+
+## The network: what each way does with the whole surplus
+
+`surplus_options` solves the instance four ways: spill (no export, no new capacity),
+export only, home only, both.""",
+    """t = surplus_options(net, SURPLUS, UHV, ["yaan_dc"])
+def tidy(t):
+    return pd.DataFrame({
+        "surplus used (TWh)": t["surplus_used_mwh"] / 1e6,
+        "spilled (TWh)": t["surplus_unused_mwh"] / 1e6,
+        "sent east (TWh)": t["exported_mwh"] / 1e6,
+        "lost on the lines (TWh)": t["losses_mwh"] / 1e6,
+        "built (MW_IT)": t["built_mw"], "racks built": t["built_racks"],
+        "backbone (Tbps)": t["backbone_tbps"],
+        "capital (bn CNY/yr)": t["capital"] / 1e9,
+        "saving vs spilling (bn CNY/yr)": t["saving"] / 1e9,
+        "CO2 avoided (Mt/yr)": t["co2_avoided_t"] / 1e6}).round(2)
+tidy(t)""",
+    """md:The UHV lines are full of their own plants' output in the wet season (that is
+why water is spilled); with 10 % of their rating spare (an estimate) they carry
+13.8 TWh of the surplus east, saving about 4.6 bn CNY and 7 Mt CO2 a year; the rest is
+still spilled. Compute at home changes nothing on its own: Sichuan's data centres already
+run all the work they have, and new capacity does not pay.
+
+## How much data-centre capacity it takes
+
+Suppose there were enough eastern work to come west (a what-if: 5 GW_IT of batch work in
+Shanghai that could run in Sichuan), and Ya'an were built out by a given amount, paying
+its capital even when the work runs on grid power in the dry season:""",
+    """pool = netopt.apply(net, {"demand.mw_it[node=shanghai&class=batch_analytics]": 5000})
+rows = []
+for built in (0, 1000, 2000, 3000, 4500):
+    t = surplus_options(pool, SURPLUS, UHV, ["yaan_dc"], build_mw=built)
+    h, both = t.loc["home"], t.loc["both"]
+    rows.append({"built (MW_IT)": built, "standard racks": built * 1000 / RACK_KW,
+                 "absorbed at home (TWh)": h["extra_surplus_used_mwh"] / 1e6,
+                 "capital (bn CNY/yr)": h["capital"] / 1e9,
+                 "home: saving vs spilling (bn CNY/yr)": h["saving"] / 1e9,
+                 "backbone (Tbps)": h["backbone_tbps"],
+                 "both: absorbed (TWh)": both["extra_surplus_used_mwh"] / 1e6,
+                 "both: saving (bn CNY/yr)": both["saving"] / 1e9})
+build = pd.DataFrame(rows).set_index("built (MW_IT)")
+per_gw = build.loc[1000]
+breakeven_capex = (net.sites.loc["yaan_dc", "capex_per_mw"]
+                   * (1 + per_gw["home: saving vs spilling (bn CNY/yr)"]
+                      / per_gw["capital (bn CNY/yr)"]))
+print(f"each GW_IT absorbs {per_gw['absorbed at home (TWh)']:.1f} TWh; new capacity pays "
+      f"against spilling below {breakeven_capex / 1e6:.0f} M CNY per MW_IT")
+build.round(2)""",
+    """md:Absorbing the whole 2020 surplus at home takes about 4.5 GW_IT — 1.8 million
+standard racks, seven times Sichuan's 250,000 and more than the 1.46 million of all ten
+national clusters — and its data (batch work at 1.5 TB per MWh) needs about 15 Tbps of
+backbone, a few percent of the roughly 750 Tbps reported between the hubs. Each GW costs
+about 1.4 bn CNY a year more than it saves at 50.5 M CNY per MW_IT; it pays below about
+37 M CNY per MW_IT.
+
+## Sensitivity: the three inputs the answer turns on
+
+**Data-transport price** and **UHV tariff and losses** move the per-MWh comparison (closed
+form above, checked against the LP); the **surplus volume** moves how much of it the
+lines can take (LP).""",
+    """prices = [10, 30, 37.4, 60, 100, 150, 200, 300]
+sens_c = pd.DataFrame({p: {"home (batch, idle)": value(1.5, c=p)["home"],
+                           "home (AI, idle)": value(0.03, c=p)["home"],
+                           "export": value(1.5, c=p)["export"]} for p in prices}).T
+sens_c.index.name = "CNY per TB Shanghai-Ya'an"
+star = (1.25 * (700 + cp * e_e) - 1.2 * (0.94 * (700 + cp * e_e) - 68.5)) / 1.5
+print(f"batch work stops beating export at {star:.0f} CNY/TB ({star / c:.1f} x today's)")
+sens_c.round(0)""",
+    """grid_te = pd.DataFrame({(tariff, eta): value(1.5, tariff=tariff, eta=eta)
+                        for tariff in (40, 68.5, 100) for eta in (0.92, 0.94, 0.96)}).T
+grid_te.index.names = ["tariff (CNY/MWh)", "efficiency"]
+grid_te.round(0)""",
+    """# the LP agrees: its saving per MWh sent east moves with the closed form's value
+lp = {}
+for tariff, eta in ((40, 0.96), (68.5, 0.94), (100, 0.92)):
+    n = netopt.apply(net, {"power_lines.tariff[from=uhv_west]": tariff,
+                           "power_lines.efficiency[from=uhv_west]": eta})
+    s = surplus_options(n, SURPLUS, UHV, ["yaan_dc"]).loc["export"]
+    lp[(tariff, eta)] = {"closed form: export, per MWh of surplus":
+                         value(1.5, tariff=tariff, eta=eta)["export"],
+                         "LP: export saving (bn CNY/yr)": s["saving"] / 1e9,
+                         "LP: saving per MWh sent": s["saving"] / s["exported_mwh"]}
+lp = pd.DataFrame(lp).T
+lp.index.names = ["tariff (CNY/MWh)", "efficiency"]
+lp.round(1)""",
+    """vol = {}
+for twh in (5, 10, 13.8, 20.2, 25):
+    n = netopt.apply(net, {"sources.capacity_mw[kind=hydro]": f"*{twh / surplus_twh}"})
+    s = surplus_options(n, SURPLUS, UHV, ["yaan_dc"])
+    vol[twh] = {"sent east (TWh)": s.loc["export", "exported_mwh"] / 1e6,
+                "still spilled (TWh)": s.loc["export", "surplus_unused_mwh"] / 1e6,
+                "export saving (bn CNY/yr)": s.loc["export", "saving"] / 1e9,
+                "GW_IT to absorb it all at home": twh * 1e6 / wet / 1.2 * FEED / 1e3}
+vol = pd.DataFrame(vol).T
+vol.index.name = "surplus (TWh)"
+vol.round(2)""",
+    """md:## One chart for the slide""",
+    """from matplotlib.figure import Figure
+fig = Figure(figsize=(9, 6.6))
+ax = fig.subplots()
+cs = np.linspace(0, 300, 121)
+home_b = [value(1.5, c=x)["home"] for x in cs]
+home_a = [value(0.03, c=x)["home"] for x in cs]
+new_b = [value(1.5, c=x, k_site=k_new(1.5))["home"] for x in cs]
+lo = value(1.5, tariff=100, eta=0.92)["export"]
+hi = value(1.5, tariff=40, eta=0.96)["export"]
+ax.axhspan(lo, hi, color="tab:orange", alpha=0.2, lw=0)
+ax.axhline(value(1.5)["export"], color="tab:orange", lw=2.5,
+           label="export east over UHV (6 % loss, 68.5 CNY/MWh; band 4-8 %, 40-100)")
+ax.plot(cs, home_a, color="tab:green", lw=2.5, ls="--",
+        label="compute at home, existing data centres: AI training (0.03 TB/MWh)")
+ax.plot(cs, home_b, color="tab:green", lw=2.5,
+        label="compute at home, existing data centres: batch (1.5 TB/MWh)")
+ax.plot(cs, new_b, color="tab:red", lw=2.5,
+        label="compute at home in new Ya'an capacity (batch; capital and dry season counted)")
+ax.axhline(0, color="grey", lw=1.5, label="let it spill")
+ax.axvline(c, color="black", lw=1, ls=":")
+ax.annotate(f"today's assumption\\n{c:.0f} CNY/TB", (c, -250), xytext=(6, 0),
+            textcoords="offset points", fontsize=9)
+star_c = (1.25 * (700 + cp * e_e) - 1.2 * (0.94 * (700 + cp * e_e) - 68.5)) / 1.5
+ax.plot([star_c], [value(1.5, c=star_c)["export"]], "o", color="black")
+ax.annotate(f"batch work: data beats power\\nup to {star_c:.0f} CNY/TB", (star_c, value(1.5)["export"]),
+            xytext=(12, -48), textcoords="offset points", fontsize=9)
+ax.set_xlim(0, 300)
+ax.set_ylim(-500, 600)
+ax.set_xlabel("price of moving a TB between Shanghai and Ya'an (CNY)")
+ax.set_ylabel("CNY per MWh of wet-season surplus")
+ax.set_title("Sichuan's spilled hydro: data beats power where the data centre already "
+             "stands,\\nbut a data centre built for the surplus does not pay",
+             fontsize=12, loc="left")
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=9, frameon=False)
+fig.text(0.01, 0.01, f"Surplus {surplus_twh:.1f} TWh (NEA, 2020); the UHV lines' spare wet "
+         "capacity takes 13.8 TWh; all of it at home: 4.5 GW_IT = 1.8 M racks. "
+         "Sources: instances/sichuan", fontsize=8, color="dimgrey")
+fig.tight_layout()
+fig.set_dpi(70)
+fig""",
+]
 
 
 def build(name: str, cells: list[str]) -> nbf.NotebookNode:

@@ -1,16 +1,26 @@
-"""Figures carry titles, units and legends; the CLI writes the map."""
+"""Figures carry titles, units and legends; the CLI writes the map; the map is a map
+(outlines, equal-area projection, flows along their links, no label on another)."""
 
 from __future__ import annotations
 
+import hashlib
+from importlib import resources
+
+import numpy as np
 import pytest
 
 import netopt
-from netopt import plot
+from netopt import _geo, plot
 
 
 @pytest.fixture(scope="module")
 def toy_result():
     return netopt.solve(netopt.load("toy"))
+
+
+@pytest.fixture(scope="module")
+def china_result():
+    return netopt.solve(netopt.load("china-edwc"))
 
 
 def _labelled(fig):
@@ -19,11 +29,89 @@ def _labelled(fig):
     return ax
 
 
+def _legend_texts(fig):
+    return [t.get_text() for ax in fig.axes for leg in ax.findobj(
+        lambda a: a.__class__.__name__ == "Legend") for t in leg.get_texts()] + \
+        [leg.get_title().get_text() for ax in fig.axes for leg in ax.findobj(
+            lambda a: a.__class__.__name__ == "Legend")]
+
+
 def test_map_draws_flows_sites_and_legend(toy_result):
     fig = plot.solution_map(toy_result)
     ax = _labelled(fig)
-    assert "longitude" in ax.get_xlabel() and ax.get_legend() is not None
-    assert any("price" in a.get_ylabel() for a in fig.axes[1:])  # colour bar with unit
+    assert "projection" in ax.get_xlabel()
+    assert ax.get_aspect() == 1.0  # km on both axes, one scale
+    texts = " ".join(_legend_texts(fig))
+    # a legend for every encoding: flow widths with units, disc sizes, colour
+    assert "Gbit/s" in texts or "Tbit/s" in texts
+    assert "MW" in texts and "IT load" in texts and "unused" in texts
+    axes = fig.axes + [c for a in fig.axes for c in a.child_axes]
+    assert any("price" in a.get_xlabel() and "/MWh" in a.get_xlabel() for a in axes)
+
+
+def test_map_has_outlines_and_no_overlapping_labels(china_result):
+    fig = plot.solution_map(china_result)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    # provinces and countries drawn from the committed boundary data
+    assert len(ax.patches) > 100
+    r = fig.canvas.get_renderer()
+    for a in [ax] + [c for c in ax.child_axes]:
+        boxes = [t.get_window_extent(r) for t in a.texts
+                 if t.get_text() and "km" not in t.get_text()]
+        for i, b in enumerate(boxes):
+            for c in boxes[i + 1:]:
+                assert not b.overlaps(c), (b, c)
+    # the YRD cluster is drawn again, larger, in an inset
+    assert ax.child_axes
+    inset_names = {t.get_text().replace("\n", " ") for t in ax.child_axes[0].texts}
+    assert {"Shanghai", "Hangzhou", "Nanjing"} <= inset_names
+
+
+def test_flows_follow_links_and_fan_out_on_a_corridor(china_result):
+    lay = _geo.layout(china_result)
+    data = [e for e in lay.edges if e.kind == "data"]
+    assert {e.id for e in data} == set(china_result.network.link_data.index)
+    # five lines from Ya'an to the YRD node: five different curves
+    yaan = [e for e in lay.edges if e.kind == "power" and {e.a, e.b} == {"yaan", "yrd_demo"}]
+    assert len(yaan) >= 5
+    assert len({tuple(np.round(e.ctrl)) for e in yaan}) == len(yaan)
+    # a flow is drawn in its direction: the arrow ends where the data goes
+    for e in data:
+        assert e.value >= e.back
+
+
+def test_sichuan_is_framed_on_sichuan_with_links_leaving(tmp_path):
+    lay = _geo.layout(netopt.solve(netopt.load("sichuan")))
+    assert lay.focus == "SC"
+    exits = {e.outside for e in lay.edges if e.exits}
+    assert {"shanghai", "beijing", "guangzhou"} <= exits
+    x0, x1, y0, y1 = lay.frame
+    chengdu = lay.nodes["chengdu"]
+    assert x0 < chengdu.x < x1 and y0 < chengdu.y < y1
+    sh = lay.nodes["shanghai"]
+    assert not (x0 < sh.x < x1 and y0 < sh.y < y1)
+
+
+def test_projection_is_equal_area():
+    # a 1°x1° cell keeps its area (sphere) wherever it is drawn
+    def cell_area(lon, lat):
+        x, y = _geo.project([lon, lon + 1, lon + 1, lon], [lat, lat, lat + 1, lat + 1])
+        return 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))
+    for lon, lat in ((80, 30), (120, 30), (100, 45)):
+        true = (_geo.R_KM ** 2 * np.radians(1) *
+                (np.sin(np.radians(lat + 1)) - np.sin(np.radians(lat))))
+        assert cell_area(lon, lat) == pytest.approx(true, rel=2e-3)
+
+
+def test_boundary_data_is_the_documented_file():
+    root = resources.files("netopt").joinpath("data/boundaries")
+    digest = hashlib.sha256(root.joinpath("china.json").read_bytes()).hexdigest()
+    readme = root.joinpath("README.md").read_text(encoding="utf-8")
+    assert digest in readme and "LGPL" in readme
+    assert root.joinpath("LICENSE-LGPL-3").is_file()
+    b = _geo.boundaries()
+    assert len(b["provinces"]) == 34 and _geo.province_code("Sichuan") == "SC"
 
 
 def test_other_figures(toy_result, china):
@@ -36,7 +124,7 @@ def test_other_figures(toy_result, china):
                                  "power_lines.capacity_mw[uhv]", xlabel="line capacity (MW)",
                                  ylabel="total cost (CNY)")):
         _labelled(fig)
-    
+
 
 def test_cli_plot_writes_png(tmp_path):
     from netopt.cli import main

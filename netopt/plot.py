@@ -504,35 +504,78 @@ def frontier(front: pd.DataFrame, currency: str = "CNY") -> Figure:
     return fig
 
 
-def breakeven_chart(network: Network, *, origin: str | None = None, sites: int = 4,
+def breakeven_chart(network: Network, *, origin: str | None = None, sites: int = 3,
                     max_delta: float | None = None) -> Figure:
     """Cost per MWh of IT work by moving data (rising with data intensity, one line per
-    route) against moving power (flat, at the origin's home site), for one origin."""
+    route to a site) against moving power (flat, dashed: a western site's power sent to
+    the origin's home site) and local power (dotted), for each origin with demand (one
+    panel each; ``origin`` for one). Data intensity is on a log scale, and each work
+    class is marked at its own intensity, so that where it sits shows which way wins."""
     from .counterfactuals import breakeven_table
     table = breakeven_table(network)
-    table = table[table["cost_move_power"].notna()] if table["cost_move_power"].notna().any() \
-        else table
-    origin = origin or table["origin"].iloc[0]
-    t = (table[table["origin"] == origin].sort_values("cost_move_data")
-         .drop_duplicates("site").head(sites))
-    top = max_delta or float(np.nanmax(np.r_[t["delta_star"].to_numpy(), 1.0]) * 2)
-    d = np.linspace(0, top, 100)
+    origins = [origin] if origin else list(dict.fromkeys(table["origin"]))
+    classes = network.classes["data_intensity_tb_per_mwh"].sort_values()
+    pos = classes[classes > 0]
+    top = max_delta or float(max(pos.max() if len(pos) else 1.0, 1.0) * 3)
+    low = float(min(pos.min() if len(pos) else 0.01, top / 1e3) / 3)
+    d = np.geomspace(low, top, 120)
     cur = network.settings.currency
-    fig, ax = _figure(7, 4.5)
-    for r in t.itertuples():
-        pue = network.sites.loc[r.site, "pue"]
-        ax.plot(d, d * r.cost_per_tb + pue * r.site_price, label=f"move data to {r.site}")
-        if np.isfinite(r.cost_move_power):
-            ax.axhline(r.cost_move_power, ls="--", lw=1, color=ax.lines[-1].get_color(),
-                       label=f"move {r.site}'s power to {r.home_site}")
-    if t["cost_local_power"].notna().any():
-        ax.axhline(t["cost_local_power"].min(), color="k", lw=1, ls=":",
-                   label="local power at home")
-    ax.set_xlabel("data intensity of the work (TB per MWh of IT energy)")
-    ax.set_ylabel(f"cost per MWh of IT work ({cur})")
-    ax.set_title(f"Move data or move power? Work from {origin}")
-    ax.legend(fontsize=7)
-    ax.grid(alpha=0.3)
+    cols = min(4, len(origins))
+    rows = -(-len(origins) // cols)
+    fig = Figure(figsize=(2.9 * cols + 0.6, 2.5 * rows + 1.3), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
+    palette = {}
+    colours = [f"C{i}" for i in range(10)]
+    handles = {}
+    for ax, o in zip(axes.ravel(), origins):
+        t = (table[table["origin"] == o].sort_values("cost_move_data")
+             .drop_duplicates("site").head(sites))
+        for r in t.itertuples():
+            c = palette.setdefault(r.site, colours[len(palette) % 10])
+            pue = network.sites.loc[r.site, "pue"]
+            h, = ax.plot(d, d * r.cost_per_tb + pue * r.site_price, color=c, lw=1.4)
+            handles.setdefault(f"move data to {r.site}", h)
+        power = table[(table["origin"] == o) & table["cost_move_power"].notna()]
+        for r in power.sort_values("cost_move_power").drop_duplicates("site").head(2).itertuples():
+            c = palette.setdefault(r.site, colours[len(palette) % 10])
+            h = ax.axhline(r.cost_move_power, ls="--", lw=1.2, color=c)
+            handles.setdefault(f"move {r.site}'s power to the home site", h)
+        local = table.loc[table["origin"] == o, "cost_local_power"]
+        if local.notna().any():
+            h = ax.axhline(local.min(), color="k", lw=1.2, ls=":")
+            handles.setdefault("local power at the home site", h)
+        for k, v in classes.items():
+            if v > 0:
+                ax.axvline(v, color="0.55", lw=0.7, zorder=0)
+        ax.set_xscale("log")
+        ax.text(0.97, 0.05, f"work from {o}", transform=ax.transAxes, fontsize=8.5,
+                va="bottom", ha="right", fontweight="bold")
+        ax.grid(alpha=0.25, which="major")
+        ax.tick_params(labelsize=7)
+    for ax in axes.ravel()[len(origins):]:
+        ax.set_visible(False)
+    # the classes, named once along the top row
+    for ax in axes[0]:
+        if not ax.get_visible():
+            continue
+        for k, v in classes.items():
+            if v > 0:
+                ax.text(v, 1.02, k.replace("_", " "), transform=ax.get_xaxis_transform(),
+                        rotation=45, fontsize=6.5, ha="left", va="bottom", color="0.3")
+    # the flat costs and where the data lines cross them decide: show up to 3x those
+    flat = table.loc[table["origin"].isin(origins), ["cost_move_power", "cost_local_power",
+                                                     "cost_move_data"]].min()
+    ymax = 3.0 * float(np.nanmax(flat.to_numpy())) if flat.notna().any() else None
+    if ymax and np.isfinite(ymax):
+        axes[0, 0].set_ylim(0, ymax)
+    for ax in axes.ravel():
+        ax.set_xlabel("data intensity (TB/MWh)", fontsize=7.5)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(f"{cur} per MWh of IT work", fontsize=7.5)
+    fig.suptitle("Move data or move power? The cheapest ways to serve each origin's work "
+                 "(grey lines: the work classes)", fontsize=10)
+    fig.legend(list(handles.values()), list(handles.keys()), loc="outside lower center",
+               ncols=3, fontsize=7.5, frameon=False)
     return fig
 
 

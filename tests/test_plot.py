@@ -25,7 +25,8 @@ def china_result():
 
 def _labelled(fig):
     ax = fig.axes[0]
-    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    title = ax.get_title() or (fig._suptitle.get_text() if fig._suptitle else "")
+    assert title and ax.get_xlabel() and ax.get_ylabel()
     return ax
 
 
@@ -124,6 +125,17 @@ def test_other_figures(toy_result, china):
                                  "power_lines.capacity_mw[uhv]", xlabel="line capacity (MW)",
                                  ylabel="total cost (CNY)")):
         _labelled(fig)
+
+
+def test_breakeven_shows_every_origin_and_marks_the_classes():
+    net = netopt.load("china-edwc")
+    fig = plot.breakeven_chart(net)
+    panels = [a for a in fig.axes if a.get_visible()]
+    names = {t.get_text() for a in panels for t in a.texts}
+    assert {f"work from {o}" for o in ("beijing", "shanghai", "guangzhou", "chengdu")} <= names
+    assert {"ai training", "video cdn"} <= names
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "local power at the home site" in labels
 
 
 def test_cli_plot_writes_png(tmp_path):

@@ -463,8 +463,11 @@ def _legends(side, lay, style, cmap, norm):
 
 def cost_breakdown(result: Result) -> Figure:
     """The total cost by part, as horizontal bars."""
+    words = {"data_transport": "moving data", "transmission": "power-line tariffs",
+             "unserved": "unserved demand", "expansion": "capacity built",
+             "fixed": "sites opened"}  # the text summary's words
     c = result.costs.drop("total")
-    c = c[c.abs() > 0]
+    c = c[c.abs() > 0].rename(lambda k: words.get(k, k))
     cur = result.network.settings.currency
     fig, ax = _figure(7, 3.5)
     ax.barh(c.index[::-1], c.to_numpy()[::-1] / 1e6, color="tab:blue")

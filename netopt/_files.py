@@ -47,7 +47,7 @@ KINDS = ("results", "instance")
 
 
 def _version() -> str:
-    from . import __version__  # late: the package imports this module
+    from ._version import __version__
     return __version__
 
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .formulation import TB_PER_GBPS_HOUR, Formulation, formulate, option_paths
+from ..model.formulation import TB_PER_GBPS_HOUR, Formulation, formulate, option_paths
 from .levelised import levelised_cost
-from .network import Network
-from .report import human
-from .results import Result
-from .solvers import HighsModel
+from ..data.network import Network
+from ..views.report import human
+from ..solving.results import Result
+from ..solving.solvers import HighsModel
 from .sweep import result_metrics
 
 __all__ = ["compare", "Comparison", "breakeven_table", "flexibility", "zones"]
@@ -215,7 +215,7 @@ def flexibility(network: Network) -> pd.DataFrame:
     >>> bool(gain["total"] >= 0 and gain["curtailed_mwh"] >= -1e-6)
     True
     """
-    from .optimize import solve
+    from ..solving.optimize import solve
     fixed = Network(**{**network.tables,
                        "classes": network.classes.assign(deferrable=False)},
                     settings=network.settings)

@@ -11,12 +11,12 @@ from pathlib import Path
 import pandas as pd
 
 from . import plot
-from ._files import _version, check_file, write_text_atomic
-from .counterfactuals import compare
-from .errors import NetoptError
-from .network import Network
-from .optimize import solve
-from .results import Result
+from .._files import _version, check_file, write_text_atomic
+from ..analysis.counterfactuals import compare
+from ..errors import NetoptError
+from ..data.network import Network
+from ..solving.optimize import solve
+from ..solving.results import Result
 
 __all__ = ["html_report", "write_html_report"]
 
@@ -127,8 +127,8 @@ def _sensitivity(network: Network, growth: float = 2.0) -> list[str]:
     the east, with demand grown by ``growth`` (where to build is a question about
     growth); nothing when the instance has no data price setting or no eastern site
     that may grow."""
-    from .scenarios import apply
-    from .sensitivity import two_way
+    from ..analysis.scenarios import apply
+    from ..analysis.sensitivity import two_way
     per_km = network.settings.data_cost_per_tb_km
     sites = network.sites
     east = sites.index[(network.nodes.loc[sites["node"], "region"].to_numpy() == "east")

@@ -22,9 +22,9 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .errors import NetoptError, show
-from .network import Network
-from .schema import SETTINGS, TABLES, parse_number
+from ..errors import NetoptError, show
+from ..data.network import Network
+from ..data.schema import SETTINGS, TABLES, parse_number
 
 __all__ = ["Address", "parse_address", "parse_value", "parse_values", "parse_assignment",
            "read_scenarios", "apply", "ScenarioError"]
@@ -170,7 +170,7 @@ def read_scenarios(path: str | os.PathLike) -> list[dict[str, Any]]:
     >>> read_scenarios(f)
     [{'settings.carbon_price': 0.0}, {'settings.carbon_price': '*2'}]
     """
-    from .instance import MAX_LINE_BYTES, _long_line, file_problem
+    from ..data.instance import MAX_LINE_BYTES, _long_line, file_problem
     path = Path(path)
     name = show(path, limit=200)
     problem = file_problem(path)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import SolverError
-from .formulation import formulate
-from .network import Network
+from ..errors import SolverError
+from ..model.formulation import formulate
+from ..data.network import Network
 from .results import Result
 from .solvers import Status, solve_lp
 

@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._files import atomic_folder, write_csv
-from .errors import NotOptimalError
-from .formulation import TB_PER_GBPS_HOUR, Formulation, option_paths
-from .network import Network
+from .._files import atomic_folder, write_csv
+from ..errors import NotOptimalError
+from ..model.formulation import TB_PER_GBPS_HOUR, Formulation, option_paths
+from ..data.network import Network
 from .solvers import SolverOutput, Status
 
 __all__ = ["Result"]
@@ -290,7 +290,7 @@ class Result:
         price = self._per_mwh("demand")
         wb = lp.constraints["demand_window"]
         if wb.size:  # deferrable work: the window's price, per MWh of the window
-            from .formulation import _windows
+            from ..model.formulation import _windows
             of_t, ids, share = _windows(self.network)
             hours = np.bincount(of_t, weights=self.formulation.weights.to_numpy())
             dual = pd.Series(wb.take(self.output.row_dual) * lp.objective_scale /
@@ -378,7 +378,7 @@ class Result:
 
     def summary(self) -> str:
         """A readable report of the solution (fits 80 columns)."""
-        from .report import summary_text
+        from ..views.report import summary_text
         return summary_text(self)
 
     def write(self, folder: str | Path, overwrite: bool = False) -> Path:

@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import Issue, show
+from ..errors import Issue, show
 
 __all__ = [
     "Column", "TableSpec", "TABLES", "TABLE_ORDER", "FREE_TEXT_COLUMNS", "SETTINGS",

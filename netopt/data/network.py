@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import validation
-from .errors import ValidationError
+from ..errors import ValidationError
 from .schema import TABLE_ORDER, capital_recovery_factor
 
 __all__ = ["Network", "Settings", "great_circle_km"]

@@ -9,7 +9,7 @@ import textwrap
 import numpy as np
 
 if TYPE_CHECKING:
-    from .results import Result
+    from ..solving.results import Result
 
 __all__ = ["summary_text", "human"]
 

@@ -36,13 +36,13 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import NetoptError, SweepFileError
-from .formulation import formulate, refill
-from .network import Network
-from .optimize import solve
-from .results import Result
+from ..errors import NetoptError, SweepFileError
+from ..model.formulation import formulate, refill
+from ..data.network import Network
+from ..solving.optimize import solve
+from ..solving.results import Result
 from .scenarios import ScenarioError, apply, parse_address
-from .solvers import HighsModel
+from ..solving.solvers import HighsModel
 
 __all__ = ["ScenarioRunner", "result_metrics", "sweep", "breakeven", "BreakEven", "grid"]
 
@@ -221,7 +221,7 @@ def _made_by(network: Network, solver: str, time_limit: float | None) -> dict[st
     The model-reuse flag is left out (it changes speed, not answers); settings such as
     routes_per_pair and allow_unserved are part of the network's hash.
     """
-    from . import __version__
+    from .._version import __version__
     return {"network": network.name, "network_sha256": _network_sha256(network),
             "solver": solver.lower(),
             "time_limit": None if time_limit is None else float(time_limit),

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ._files import atomic_folder, write_csv
-from .errors import InstanceNotFoundError, Issue, ValidationError, show
+from .._files import atomic_folder, write_csv
+from ..errors import InstanceNotFoundError, Issue, ValidationError, show
 from .network import Network
 from .schema import TABLES, TABLE_ORDER
 
@@ -41,7 +41,7 @@ _MAX_SETTINGS_BYTES = 1 << 20  # network.yaml holds a dozen settings
 
 
 def _builtin_dirs() -> list[Path]:
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the netopt package
     dirs = [Path(p) for p in os.environ.get("NETOPT_INSTANCES", "").split(os.pathsep) if p]
     return dirs + [here.parent / "instances", here / "instances"]
 

@@ -13,8 +13,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .network import Network
-from .results import Result
+from ..data.network import Network
+from ..solving.results import Result
 
 
 def _figure(w: float, h: float):
@@ -120,7 +120,7 @@ def breakeven_chart(network: Network, *, origin: str | None = None, sites: int =
                     max_delta: float | None = None) -> Figure:
     """Cost per MWh of IT work by moving data (rising with data intensity, one line per
     route) against moving power (flat, at the origin's home site), for one origin."""
-    from .counterfactuals import breakeven_table
+    from ..analysis.counterfactuals import breakeven_table
     table = breakeven_table(network)
     table = table[table["cost_move_power"].notna()] if table["cost_move_power"].notna().any() \
         else table

@@ -13,7 +13,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .errors import Issue, ValidationError, show
+from ..errors import Issue, ValidationError, show
 from .schema import TABLES, TABLE_ORDER, coerce_settings, coerce_table, row_issues
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from .network import Network
-from .results import Result
+from ..data.network import Network
+from ..solving.results import Result
 from .sweep import sweep
 
 __all__ = ["away_share", "two_way"]

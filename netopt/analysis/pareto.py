@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .errors import InfeasibleError, SolverError
-from .formulation import formulate
-from .lp import Block
-from .network import Network
-from .results import Result
-from .solvers import HighsModel, Status
+from ..errors import InfeasibleError, SolverError
+from ..model.formulation import formulate
+from ..model.lp import Block
+from ..data.network import Network
+from ..solving.results import Result
+from ..solving.solvers import HighsModel, Status
 from .sweep import result_metrics
 
 __all__ = ["pareto"]
@@ -79,7 +79,7 @@ def pareto(network: Network, points: int = 11, *,
 
     cheapest = run(np.inf)
     if cheapest.status is Status.INFEASIBLE:
-        from .diagnosis import diagnose, explain
+        from ..solving.diagnosis import diagnose, explain
         d = diagnose(network, routes_per_pair=routes_per_pair)
         raise InfeasibleError(explain(d), d, None)
     if cheapest.status is not Status.OPTIMAL:

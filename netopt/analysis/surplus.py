@@ -36,9 +36,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .network import Network
-from .optimize import solve
-from .formulation import TB_PER_GBPS_HOUR
+from ..data.network import Network
+from ..solving.optimize import solve
+from ..model.formulation import TB_PER_GBPS_HOUR
 
 __all__ = ["marginal_value", "surplus_options", "SCENARIOS", "RACK_KW"]
 

@@ -29,7 +29,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
-from .results import Result
+from ..solving.results import Result
 
 __all__ = ["cost_by_demand", "levelised_cost", "average_energy_cost"]
 

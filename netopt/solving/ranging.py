@@ -8,8 +8,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .errors import NetoptError, NotOptimalError
-from .formulation import option_paths
+from ..errors import NetoptError, NotOptimalError
+from ..model.formulation import option_paths
 from .results import Result
 from .solvers import HighsModel
 

@@ -30,7 +30,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
-from .network import natural_rank
+from ..data.network import natural_rank
 
 __all__ = ["Routes", "candidate_routes", "routing_graph", "route_paths", "MAX_TIED"]
 

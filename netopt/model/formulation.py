@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .lp import LinearProgram, LPBuilder
-from .network import Network
+from ..data.network import Network
 from .routes import Routes, candidate_routes, route_paths
 
 __all__ = ["Formulation", "formulate", "data_vectors", "refill", "Vectors", "option_paths",

@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 from .diagnosis import diagnose, explain
-from .errors import InfeasibleError
-from .formulation import formulate
-from .network import Network
+from ..errors import InfeasibleError
+from ..model.formulation import formulate
+from ..data.network import Network
 from .results import Result
 from .solvers import Status, solve_lp, write_lp
 

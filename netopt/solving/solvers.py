@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import SolverError
-from .lp import LinearProgram
+from ..errors import SolverError
+from ..model.lp import LinearProgram
 
 __all__ = ["Status", "SolverOutput", "HighsModel", "solve_lp", "available_solvers",
            "write_lp"]

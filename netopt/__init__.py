@@ -38,6 +38,7 @@ from .solving.optimize import solve
 from .solving.ranging import Ranging, ranging
 from .solving.results import Result
 from .solving.solvers import Status, available_solvers
+from .views import report as _report  # the text of Result.summary()
 from .analysis import sensitivity
 
 __all__ = [

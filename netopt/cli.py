@@ -18,7 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
-from . import __version__
+from ._version import __version__
 from .errors import InfeasibleError, NetoptError, OutputExistsError, ValidationError, show
 from .data.instance import DEFAULT_INSTANCE, builtin_instances, load
 from .solving.optimize import solve
@@ -445,7 +445,7 @@ def _compare(args) -> int:
     print(wins.to_string())
     if net.classes["deferrable"].any():
         from .analysis.counterfactuals import flexibility
-        from .views.report import human
+        from ._format import human
         flex = flexibility(net)
         gain = flex.loc["flexibility_gain"]
         print(f"\nDeferrable work ({', '.join(net.classes.index[net.classes['deferrable']])})"

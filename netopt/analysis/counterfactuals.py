@@ -19,8 +19,8 @@ import pandas as pd
 
 from ..model.formulation import TB_PER_GBPS_HOUR, Formulation, formulate, option_paths
 from .levelised import levelised_cost
+from .._format import human
 from ..data.network import Network
-from ..views.report import human
 from ..solving.results import Result
 from ..solving.solvers import HighsModel
 from .sweep import result_metrics

@@ -1,25 +1,21 @@
 """Checks run before any solve; every problem is collected and raised together.
 
-`check_tables` types each table and checks references between tables; `check_network`
-checks what needs the graph: demand that no site can reach within its latency limit,
-and sites with no way to get power.
+`check_tables` types each table and checks references between tables. What needs the
+graph (demand that no site can reach within its latency limit, sites with no way to get
+power) is `netopt.data.network.check_network`, next to the graph it reads.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from ..errors import Issue, ValidationError, show
 from .schema import TABLES, TABLE_ORDER, coerce_settings, coerce_table, row_issues
 
-if TYPE_CHECKING:
-    from .network import Network
-
-__all__ = ["check_tables", "check_network"]
+__all__ = ["check_tables"]
 
 # (table, column) -> table whose ids it must name
 _REFERENCES = [
@@ -208,81 +204,3 @@ def _mixed_demand_periods(d: pd.DataFrame, files, labels) -> list[Issue]:
                 "that row or one row per period, not both")
     return row_issues(files.get("demand", "demand table"), labels["demand"][pos], "period",
                       message)
-
-
-def check_network(net: Network) -> None:
-    """Check what needs the graph: reachable demand and powered sites.
-
-    Raises
-    ------
-    ValidationError
-        Naming each demand row no site can serve within its latency limit, and each
-        site whose node no power source can reach.
-    """
-    issues = _unreachable_demand(net) + _unpowered_sites(net)
-    if issues:
-        raise ValidationError(issues)
-
-
-def _unreachable_demand(net: Network) -> list[Issue]:
-    links = net.link_data
-    g = nx.Graph()
-    g.add_nodes_from(net.nodes.index)
-    # Parallel links: the fastest one decides reachability.
-    for (u, v), lat in links.groupby(["from", "to"])["latency_ms"].min().items():
-        if not g.has_edge(u, v) or g[u][v]["latency"] > lat:
-            g.add_edge(u, v, latency=lat)
-    site_nodes = set(net.sites["node"])
-    sla = net.classes["max_latency_ms"]
-    d = net.demand
-    issues = []
-    positive = d[d["mw_it"] > 0]
-    nearest, connected = {}, {}
-    for origin, classes in positive.groupby("node", sort=False)["class"]:
-        cutoff = sla.loc[classes.unique()].max()
-        dist = nx.single_source_dijkstra_path_length(
-            g, origin, cutoff=None if np.isinf(cutoff) else cutoff, weight="latency")
-        reach = [t for n, t in dist.items() if n in site_nodes]
-        nearest[origin] = min(reach) if reach else np.inf
-        connected[origin] = bool(reach)
-    near = positive["node"].map(nearest).to_numpy(dtype=float)
-    limit = sla.loc[positive["class"]].to_numpy()
-    ok = positive["node"].map(connected).to_numpy(dtype=bool) & (near <= limit)
-    unserved = np.flatnonzero(~ok)
-
-    def message(k):
-        pos = unserved[k]
-        origin, cls = positive["node"].iloc[pos], positive["class"].iloc[pos]
-        if not connected[origin]:
-            why = "no data-centre site is connected to it by backbone links"
-        else:
-            why = (f"no data-centre site is within {limit[pos]:g} ms of {show(origin)} "
-                   f"(the nearest is {near[pos]:.2f} ms away)")
-        return f"demand of class {show(cls)} cannot be served: {why}"
-
-    rows = net._labels["demand"][positive.index[unserved]]
-    return row_issues(net._files["demand"], rows, "node", message)
-
-
-def _unpowered_sites(net: Network) -> list[Issue]:
-    arcs = net.power_arcs
-    g = nx.DiGraph()
-    g.add_nodes_from(net.nodes.index)
-    # a line counts if it has capacity or may be built up to some
-    top = net.power_lines["max_capacity_mw"].reindex(arcs["line"]).fillna(0).to_numpy()
-    usable = (arcs["capacity_mw"].to_numpy() > 0) | (top > 0)
-    g.add_edges_from(arcs.loc[usable, ["from", "to"]].itertuples(index=False))
-    avail = net.availability_matrix.max(axis=1)
-    live = net.sources[(net.sources["capacity_mw"] * avail) > 0]
-    root = object()  # one search from all live sources at once
-    g.add_edges_from((root, n) for n in set(live["node"]))
-    powered = nx.descendants(g, root)
-    unpowered = np.flatnonzero(~net.sites["node"].isin(powered).to_numpy())
-
-    def message(k):
-        pos = unpowered[k]
-        return (f"site {show(net.sites.index[pos])} has no way to get power: no source "
-                f"with capacity at node {show(net.sites['node'].iloc[pos])} or upstream of "
-                "it on the power lines")
-
-    return row_issues(net._files["sites"], net._labels["sites"][unpowered], "node", message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -16,13 +16,25 @@ from ..model.formulation import TB_PER_GBPS_HOUR, Formulation, option_paths
 from ..data.network import Network
 from .solvers import SolverOutput, Status
 
-__all__ = ["Result"]
+__all__ = ["Result", "set_summary_view"]
 
 _TOL = 1e-7  # MW below which a flow is reported as zero (solver round-off)
 TABLE_NAMES = ("placement", "unserved", "sites", "links", "power_lines", "sources",
                "node_prices", "demand_prices", "builds")
 _BUILDS = (("site_build", "site", "site", "MW_IT"), ("link_build", "link", "link", "Gbps"),
            ("line_build", "line", "line", "MW"), ("open", "site", "open site", "site"))
+
+
+#: The text of `Result.summary()`. The text view (`netopt.views.report`) sets it when it
+#: is imported, and importing netopt imports it: results never import a view (README,
+#: "Architecture"), yet every Result can say itself in words.
+_summary_view: Callable[[Result], str] | None = None
+
+
+def set_summary_view(view: Callable[[Result], str]) -> None:
+    """Make ``view(result)`` the text of `Result.summary()`."""
+    global _summary_view
+    _summary_view = view
 
 
 class Result:
@@ -377,9 +389,9 @@ class Result:
         return out
 
     def summary(self) -> str:
-        """A readable report of the solution (fits 80 columns)."""
-        from ..views.report import summary_text
-        return summary_text(self)
+        """A readable report of the solution (fits 80 columns;
+        `netopt.views.report.summary_text`)."""
+        return _summary_view(self)
 
     def write(self, folder: str | Path, overwrite: bool = False) -> Path:
         """Write every table as CSV plus ``summary.json`` into ``folder``, whole or not

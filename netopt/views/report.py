@@ -8,25 +8,15 @@ import textwrap
 
 import numpy as np
 
+from .._format import human
+from ..solving import results
+
 if TYPE_CHECKING:
     from ..solving.results import Result
 
 __all__ = ["summary_text", "human"]
 
 WIDTH = 80
-
-
-def human(value: float, unit: str = "") -> str:
-    """A number with a thousands-scale suffix: 1.23 k, 4.56 M, 7.89 bn."""
-    if value is None or not np.isfinite(value):
-        return f"{value} {unit}".strip()
-    if abs(value) < 1e-6:  # solver round-off
-        return f"0 {unit}".rstrip()
-    a = abs(value)
-    for div, suffix in ((1e12, " tn"), (1e9, " bn"), (1e6, " M"), (1e3, " k")):
-        if a >= div:
-            return f"{value / div:,.3g}{suffix} {unit}".rstrip()
-    return f"{value:,.3g} {unit}".rstrip()
 
 
 def _table(headers: list[str], rows: list[list[str]], first_left: bool = True) -> list[str]:
@@ -111,3 +101,6 @@ def summary_text(result: Result) -> str:
                       f"{r.load / r.cap:.0%}" if r.cap > 0 and np.isfinite(r.cap) else "-",
                       f"{r.price:,.0f}"] for i, r in s.iterrows()])
     return "\n".join(line[:WIDTH] for line in lines)
+
+
+results.set_summary_view(summary_text)  # Result.summary() is this text

@@ -156,11 +156,11 @@ def _fit(sizes, times) -> float:
 
 def _routes_2000() -> tuple[float, int]:
     import netopt
-    from netopt.model import formulation as fm
+    from netopt.model import assembly
     net = netopt.generate(2000, sites=400, demand_nodes=600, seed=2)
     net.link_data  # derived lengths and latencies are part of loading, not routing
     t0 = time.perf_counter()
-    opt, _ = fm._placement_options(net, fm._positive_pairs(net), 1)
+    opt, _ = assembly.placement_options(net, assembly.positive_pairs(net), 1)
     return time.perf_counter() - t0, len(opt)
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .._files import atomic_folder, write_csv
 from ..errors import NotOptimalError
+from ..model.components.windows import windows
 from ..model.formulation import TB_PER_GBPS_HOUR, Formulation, option_paths
 from ..data.network import Network
 from .solvers import SolverOutput, Status
@@ -302,8 +303,7 @@ class Result:
         price = self._per_mwh("demand")
         wb = lp.constraints["demand_window"]
         if wb.size:  # deferrable work: the window's price, per MWh of the window
-            from ..model.formulation import _windows
-            of_t, ids, share = _windows(self.network)
+            of_t, ids, share = windows(self.network)
             hours = np.bincount(of_t, weights=self.formulation.weights.to_numpy())
             dual = pd.Series(wb.take(self.output.row_dual) * lp.objective_scale /
                              hours[ids.get_indexer(wb.labels["window"])],

@@ -21,7 +21,6 @@ import importlib.abc
 import importlib.util
 import sys
 
-from ._version import __version__
 from .analysis.counterfactuals import Comparison, breakeven_table, compare, flexibility
 from .analysis.levelised import cost_by_demand, levelised_cost
 from .analysis.pareto import pareto
@@ -40,6 +39,8 @@ from .solving.results import Result
 from .solving.solvers import Status, available_solvers
 from .views import report as _report  # the text of Result.summary()
 from .analysis import sensitivity
+
+__version__ = "0.1.0"
 
 __all__ = [
     "Network", "Settings", "load", "save", "builtin_instances", "formulate", "Formulation",

@@ -47,7 +47,7 @@ KINDS = ("results", "instance")
 
 
 def _version() -> str:
-    from ._version import __version__
+    from . import __version__  # late: the package imports this module
     return __version__
 
 

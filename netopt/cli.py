@@ -18,7 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ._version import __version__
+from . import __version__
 from .errors import InfeasibleError, NetoptError, OutputExistsError, ValidationError, show
 from .data.instance import DEFAULT_INSTANCE, builtin_instances, load
 from .solving.optimize import solve

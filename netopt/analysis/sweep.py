@@ -221,7 +221,7 @@ def _made_by(network: Network, solver: str, time_limit: float | None) -> dict[st
     The model-reuse flag is left out (it changes speed, not answers); settings such as
     routes_per_pair and allow_unserved are part of the network's hash.
     """
-    from .._version import __version__
+    from .. import __version__
     return {"network": network.name, "network_sha256": _network_sha256(network),
             "solver": solver.lower(),
             "time_limit": None if time_limit is None else float(time_limit),

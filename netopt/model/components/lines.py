@@ -64,7 +64,7 @@ def power_terms(m: Model) -> list:
 def fill(v: Fill) -> None:
     net, arcs, lines = v.net, v.net.power_arcs, v.net.power_lines
     grows = arcs["line"].map(lines["max_capacity_mw"].notna()).to_numpy(dtype=bool)
-    # (C3) tariff per MWh sent; f <= capacity unless the line may grow (then (5))
+    # (C3) tariff per MWh sent; (B2) f <= capacity unless the line may grow (then (5))
     v.cost_per_mwh("f", arcs["tariff"].to_numpy())
     v.upper("f", np.tile(np.where(grows, np.inf, arcs["capacity_mw"].to_numpy()), v.T))
     # (C4) annualised capital per MW added, up to max_capacity_mw

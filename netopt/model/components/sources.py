@@ -35,7 +35,7 @@ def fill(v: Fill) -> None:
     net, src, s = v.net, v.net.sources, v.net.settings
     # (C2) marginal cost + carbon price x emissions, per MWh generated
     unit = src["marginal_cost"].to_numpy() + s.carbon_price * src["emissions"].to_numpy()
-    # (5b) g <= capacity x availability; unlimited x unavailable would be inf x 0 = NaN
+    # (B1) g <= capacity x availability; unlimited x unavailable would be inf x 0 = NaN
     # (and a numpy warning): multiply only where the source is available at all
     avail = net.availability_matrix.loc[src.index, v.periods].to_numpy().T  # T x J
     on = avail > 0

@@ -36,9 +36,9 @@ NETOPT = textwrap.dedent("""
     import json, resource, sys, time
     import numpy as np, scipy.sparse as sp
     import netopt
-    from netopt import formulation as fm
-    from netopt.solvers import solve_lp
-    from netopt.results import Result
+    from netopt.model import formulation as fm
+    from netopt.solving.solvers import solve_lp
+    from netopt.solving.results import Result
     folder, npz = sys.argv[1], sys.argv[2]
     net = netopt.load(folder)
     t = {}
@@ -131,7 +131,7 @@ def _network_for(target: float, tmp: Path, shape: str = "deep"):
     wide: one period and as many places as it takes (variables ~ nodes^2 / 5).
     """
     import netopt
-    from netopt.formulation import formulate
+    from netopt.model.formulation import formulate
     if shape == "wide":
         nodes, periods = int(np.sqrt(5 * target)), 1
         net = netopt.generate(nodes, periods=1, seed=1)
@@ -156,11 +156,11 @@ def _fit(sizes, times) -> float:
 
 def _routes_2000() -> tuple[float, int]:
     import netopt
-    from netopt import formulation as fm
+    from netopt.model import assembly
     net = netopt.generate(2000, sites=400, demand_nodes=600, seed=2)
     net.link_data  # derived lengths and latencies are part of loading, not routing
     t0 = time.perf_counter()
-    opt, _ = fm._placement_options(net, fm._positive_pairs(net), 1)
+    opt, _ = assembly.placement_options(net, assembly.positive_pairs(net), 1)
     return time.perf_counter() - t0, len(opt)
 
 

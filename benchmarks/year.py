@@ -24,9 +24,9 @@ CHILD = textwrap.dedent("""
     import json, resource, time
     import numpy as np, pandas as pd
     import netopt
-    from netopt.formulation import formulate
-    from netopt.solvers import solve_lp
-    from netopt.results import Result
+    from netopt.model.formulation import formulate
+    from netopt.solving.solvers import solve_lp
+    from netopt.solving.results import Result
     t = {}
     t0 = time.perf_counter()
     s = netopt.load("china-edwc-seasons")

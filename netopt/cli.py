@@ -20,9 +20,9 @@ import numpy as np
 
 from . import __version__
 from .errors import InfeasibleError, NetoptError, OutputExistsError, ValidationError, show
-from .instance import DEFAULT_INSTANCE, builtin_instances, load
-from .optimize import solve
-from .schema import parse_number
+from .data.instance import DEFAULT_INSTANCE, builtin_instances, load
+from .solving.optimize import solve
+from .data.schema import parse_number
 
 __all__ = ["main"]
 
@@ -164,7 +164,7 @@ def solver_name(text: str) -> str:
 
     import pulp
 
-    from .solvers import _PULP_ALIASES
+    from .solving.solvers import _PULP_ALIASES
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         known = pulp.listSolvers()
@@ -175,7 +175,7 @@ def solver_name(text: str) -> str:
 
 
 def _scenario_check(fn, text: str) -> str:
-    from .scenarios import ScenarioError
+    from .analysis.scenarios import ScenarioError
     try:
         fn(text)
     except ScenarioError as exc:
@@ -185,19 +185,19 @@ def _scenario_check(fn, text: str) -> str:
 
 def assignment(text: str) -> str:
     """An argparse type: ``ADDRESS=V1,V2,...`` (checked; kept as text)."""
-    from .scenarios import parse_assignment
+    from .analysis.scenarios import parse_assignment
     return _scenario_check(parse_assignment, text)
 
 
 def address(text: str) -> str:
     """An argparse type: a parameter address (checked; kept as text)."""
-    from .scenarios import parse_address
+    from .analysis.scenarios import parse_address
     return _scenario_check(parse_address, text)
 
 
 def scenarios_file(text: str) -> str:
     """An argparse type: a scenarios CSV, read and checked whole (kept as the path)."""
-    from .scenarios import read_scenarios
+    from .analysis.scenarios import read_scenarios
     return _scenario_check(read_scenarios, text)
 
 
@@ -376,7 +376,7 @@ def _solve(args) -> int:
         if not args.json:
             print(f"\nResults written to {args.out}/")
     if args.plot:
-        from .plot import solution_map
+        from .views.plot import solution_map
         solution_map(result).savefig(args.plot, dpi=110)
         if not args.json:
             print(f"Map written to {args.plot}")
@@ -384,10 +384,10 @@ def _solve(args) -> int:
 
 
 def _report(args) -> int:
-    from .html_report import write_html_report
-    from .instance import resolve
+    from .views.html_report import write_html_report
+    from .data.instance import resolve
     from ._files import check_file
-    from .html_report import is_netopt_html
+    from .views.html_report import is_netopt_html
     check_file(args.out, is_netopt_html, overwrite=args.overwrite)
     folder = resolve(args.path)
     net = load(folder)
@@ -410,12 +410,12 @@ def _stats_text(st: dict) -> str:
 def _check_out(out, overwrite: bool, path) -> None:
     """Refuse an output folder before any work: see `netopt._files.check_folder`."""
     from ._files import check_folder
-    from .instance import resolve
+    from .data.instance import resolve
     check_folder(out, "results", overwrite=overwrite, protect=[resolve(path)])
 
 
 def _compare(args) -> int:
-    from .counterfactuals import breakeven_table, compare
+    from .analysis.counterfactuals import breakeven_table, compare
     if args.out:
         _check_out(args.out, args.overwrite, args.path)
     net = load(args.path)
@@ -444,8 +444,8 @@ def _compare(args) -> int:
     print("\nWhich way wins, over every origin and remote site (counts):")
     print(wins.to_string())
     if net.classes["deferrable"].any():
-        from .counterfactuals import flexibility
-        from .report import human
+        from .analysis.counterfactuals import flexibility
+        from ._format import human
         flex = flexibility(net)
         gain = flex.loc["flexibility_gain"]
         print(f"\nDeferrable work ({', '.join(net.classes.index[net.classes['deferrable']])})"
@@ -468,8 +468,8 @@ def _compare(args) -> int:
 
 def _sweep(args) -> int:
     import pandas as pd
-    from .scenarios import parse_assignment, parse_value
-    from .sweep import sweep
+    from .analysis.scenarios import parse_assignment, parse_value
+    from .analysis.sweep import sweep
     if args.out:  # appended to, so it must be a sweep log netopt wrote (or new)
         from ._files import check_file, is_sweep_log
         check_file(args.out, is_sweep_log, overwrite=True)
@@ -501,7 +501,7 @@ def _number(v: float) -> str:
 
 
 def _breakeven(args) -> int:
-    from .sweep import breakeven
+    from .analysis.sweep import breakeven
     be = breakeven(load(args.path), args.param, args.low, args.high, args.decides,
                    tol=args.tol)
     print(f"{be.parameter}: the decision '{args.decides}' flips at {be.value:.6g} "
@@ -511,7 +511,7 @@ def _breakeven(args) -> int:
 
 def _pareto(args) -> int:
     from ._files import write_csv
-    from .pareto import pareto
+    from .analysis.pareto import pareto
     front = pareto(load(args.path), points=args.points)
     cols = ["epsilon", "objective", "emissions_t", "carbon_shadow_price"]
     print(front[cols].to_string(index=False, float_format=_number))
@@ -521,9 +521,9 @@ def _pareto(args) -> int:
 
 
 def _generate(args) -> int:
-    from .generate import generate
+    from .data.generate import generate
     from ._files import check_folder
-    from .instance import save
+    from .data.instance import save
     check_folder(args.out, "instance", overwrite=args.overwrite)  # before generating
     net = generate(args.nodes, sites=args.sites, periods=args.periods, classes=args.classes,
                    demand_nodes=args.demand_nodes, routes_per_pair=args.routes,

@@ -80,7 +80,7 @@ def test_debug_shows_traceback_and_stats_go_to_stderr(toy_dir, capsys):
 def test_long_solves_say_what_they_do(tmp_path, capsys, caplog):
     import logging
     import netopt
-    import netopt.optimize as optimize
+    import netopt.solving.optimize as optimize
     caplog.set_level(logging.INFO, logger="netopt")
     old, optimize._LARGE = optimize._LARGE, 1  # treat any LP as large
     try:

@@ -13,7 +13,7 @@ from netopt._files import atomic_folder
 
 WRITER = textwrap.dedent("""
     import sys, time
-    import netopt, netopt.results as results
+    import netopt, netopt.solving.results as results
     slow = results.write_csv
     def crawl(df, path, index=False):
         slow(df, path, index)

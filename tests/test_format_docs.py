@@ -12,8 +12,8 @@ import pytest
 
 import netopt
 from conftest import INSTANCES
-from netopt.counterfactuals import zones
-from netopt.network import EARTH_RADIUS_KM, great_circle_km
+from netopt.analysis.counterfactuals import zones
+from netopt.data.network import EARTH_RADIUS_KM, great_circle_km
 
 DOC = (INSTANCES / "README.md").read_text(encoding="utf-8")
 PROSE = DOC[:DOC.index("## network.yaml")]
@@ -75,7 +75,7 @@ def test_parallel_links_are_two_routes():
     links = pd.DataFrame({"id": ["ab", "ab2"], "from": ["a", "b"], "to": ["b", "a"],
                           "latency_ms": [1.0, 2.0], "cost_per_tb": [9.0, 1.0]})
     net = _net(["", ""], backbone_links=links)
-    f = netopt.formulation.formulate(net, routes_per_pair=2)
+    f = netopt.model.formulation.formulate(net, routes_per_pair=2)
     assert sorted(f.options["cost_per_tb"]) == [1.0, 9.0]
 
 
@@ -114,4 +114,4 @@ def test_the_builtin_table_lists_every_builtin():
 def test_row_order_and_route_ties_are_documented():
     _says("Row order never matters", "Ties go to the lower cost, then the fewer links, "
           "then the link ids")
-    assert np.isfinite(netopt.routes.MAX_TIED)
+    assert np.isfinite(netopt.model.routes.MAX_TIED)

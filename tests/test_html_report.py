@@ -109,7 +109,7 @@ def test_report_fits_a_laptop_and_a_phone(report, tmp_path, width):
 def test_chinese_text_has_a_font_with_its_glyphs(report):
     """Every CJK character of the report (东数西算, place names in the sources) is in a
     font of the page's font stack that is installed here (CI installs Noto CJK)."""
-    from netopt.html_report import _FONTS
+    from netopt.views.html_report import _FONTS
     text = report.read_text(encoding="utf-8")
     chars = sorted({c for c in text if "\u3400" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef"})
     assert "东" in chars and "算" in chars

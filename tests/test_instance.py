@@ -16,7 +16,7 @@ from setuptools import Distribution
 
 import netopt
 from conftest import INSTANCES, two_node
-from netopt.schema import SETTINGS, TABLES
+from netopt.data.schema import SETTINGS, TABLES
 
 
 def _same(a: netopt.Network, b: netopt.Network):
@@ -72,11 +72,11 @@ def test_unknown_instance_suggests(tmp_path):
 
 
 def test_instance_docs_match_the_schema():
-    from netopt.schema import markdown_tables
+    from netopt.data.schema import markdown_tables
     doc = (INSTANCES / "README.md").read_text(encoding="utf-8")
     assert doc.endswith(markdown_tables()), (
         "instances/README.md is out of date: its reference part must be "
-        "netopt.schema.markdown_tables()")
+        "netopt.data.schema.markdown_tables()")
     for c in SETTINGS:
         assert f"`{c.name}`" in doc
     for t in TABLES.values():

@@ -31,7 +31,7 @@ def test_extreme_values_match_closed_form(delta, demand, cost, price, cap):
 
 
 def test_lp_stats_report_sizes_and_ranges(china):
-    from netopt.formulation import formulate
+    from netopt.model.formulation import formulate
     st_ = formulate(china).lp.stats()
     assert st_["rows"] > 0 and st_["columns"] > 0 and st_["nonzeros"] > 0
     lo, hi = st_["matrix_range"]

@@ -292,7 +292,7 @@ def test_report_on_a_full_disk_leaves_no_temporary_file(tmp_path):
     script = textwrap.dedent("""
         import resource, signal, sys
         import netopt
-        from netopt.html_report import html_report, write_html_report
+        from netopt.views.html_report import html_report, write_html_report
         net = netopt.load("toy")
         result = netopt.solve(net)
         html_report(net, result)  # caches (fonts) before the limit
@@ -316,7 +316,7 @@ def test_report_write_error_removes_temporary_file(tmp_path, toy, monkeypatch):
     import errno
 
     import netopt._files as _files
-    from netopt.html_report import write_html_report
+    from netopt.views.html_report import write_html_report
 
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")

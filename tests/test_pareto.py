@@ -7,7 +7,7 @@ import pytest
 from scipy.optimize import linprog
 
 import netopt
-from netopt.formulation import formulate
+from netopt.model.formulation import formulate
 
 
 def test_frontier_monotone_and_ends(china):

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 import netopt
-from netopt import _geo, plot
+from netopt import plot
+from netopt.views import _geo
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +107,7 @@ def test_projection_is_equal_area():
 
 
 def test_boundary_data_is_the_documented_file():
-    root = resources.files("netopt").joinpath("data/boundaries")
+    root = resources.files("netopt").joinpath("views/boundaries")
     digest = hashlib.sha256(root.joinpath("china.json").read_bytes()).hexdigest()
     readme = root.joinpath("README.md").read_text(encoding="utf-8")
     assert digest in readme and "LGPL" in readme

@@ -58,7 +58,7 @@ def test_failed_write_leaves_previous_results(tmp_path, toy, monkeypatch):
     out = tmp_path / "out"
     r.write(out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    import netopt.results as results
+    import netopt.solving.results as results
 
     def boom(df, path, index=False):
         if path.name == "sources.csv":

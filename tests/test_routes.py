@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netopt.routes import candidate_routes, route_paths
+from netopt.model.routes import candidate_routes, route_paths
 
 
 def _links(rows):

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import netopt
-from netopt.network import natural_rank
+from netopt.data.network import natural_rank
 
 
 def _tied_routes() -> netopt.Network:

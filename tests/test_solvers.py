@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import netopt
-from netopt.formulation import formulate
-from netopt.lp import LPBuilder
-from netopt.solvers import Status, solve_lp, write_lp
+from netopt.model.formulation import formulate
+from netopt.model.lp import LPBuilder
+from netopt.solving.solvers import Status, solve_lp, write_lp
 
 
 def _lp(cost, row_upper):
@@ -58,7 +58,7 @@ def test_unknown_and_missing_solvers(toy):
 
 
 def test_missing_solver_binary_is_an_error_status(toy, monkeypatch):
-    import netopt.solvers as solvers
+    import netopt.solving.solvers as solvers
     import pulp
     monkeypatch.setattr(pulp.PULP_CBC_CMD, "available", lambda self: False)
     monkeypatch.setattr(solvers, "_cbc_path", lambda: "/nonexistent/cbc")

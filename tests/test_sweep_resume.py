@@ -44,8 +44,8 @@ def test_rerun_of_the_same_sweep_reads_back_and_solves_nothing(toy, written):
 
 
 def test_network_hash_is_the_same_in_another_process(toy):
-    from netopt.sweep import _network_sha256
-    code = ("import netopt; from netopt.sweep import _network_sha256; "
+    from netopt.analysis.sweep import _network_sha256
+    code = ("import netopt; from netopt.analysis.sweep import _network_sha256; "
             "print(_network_sha256(netopt.load('toy')))")
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            env={**os.environ, "PYTHONHASHSEED": "123"}, check=True)

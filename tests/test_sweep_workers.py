@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
 SCRIPT = """
 import sys, time
 import netopt
-sweep_module = sys.modules["netopt.sweep"]
+sweep_module = sys.modules["netopt.analysis.sweep"]
 metrics = sweep_module.result_metrics
 sweep_module.result_metrics = lambda r: (time.sleep(0.3), metrics(r))[1]
 from netopt.cli import main

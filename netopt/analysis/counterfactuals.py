@@ -1,0 +1,391 @@
+"""Move data or move power: counterfactual solves and the break-even table.
+
+`compare` solves one assembled model three ways — the joint optimum, *move power only*
+(work runs in its origin's zone; power lines may carry power) and *move data only*
+(power lines carry nothing) — by changing bounds of one HiGHS instance. Each case may
+build what the instance lets it build (sites, lines, bandwidth), so it is the whole cost
+of serving the same work each way, capital included. `breakeven_table` states the
+trade-off of the model (README, "The model") for every origin, site and class, with the capital of
+new capacity on both sides when asked (`capital=True`).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from ..model.formulation import TB_PER_GBPS_HOUR, Formulation, formulate, option_paths
+from .levelised import levelised_cost
+from .._format import human
+from ..data.network import Network
+from ..solving.results import Result
+from ..solving.solvers import HighsModel
+from .sweep import result_metrics
+
+__all__ = ["compare", "Comparison", "breakeven_table", "flexibility", "zones"]
+
+SCENARIOS = ("joint", "move_power_only", "move_data_only")
+
+
+def zones(network: Network) -> pd.Series:
+    """Each node's zone (the ``zone`` column; a node without one is its own zone)."""
+    z = network.nodes["zone"]
+    return z.where(z != "", pd.Series(network.nodes.index, index=network.nodes.index))
+
+
+@dataclass
+class Comparison:
+    """The three solves side by side.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per scenario (joint, move_power_only, move_data_only): total cost and
+        parts, ``capital`` (annualised build-out and opened sites), ``operating``
+        (moving data, electricity, carbon, line tariffs), energy drawn, transmission
+        losses, emissions, data moved, unserved MWh, ``west_share:<class>``, and
+        ``saving_by_joint`` (this scenario's cost less the joint optimum's, >= 0).
+    results : dict
+        Scenario -> `Result`.
+    unserved : DataFrame
+        Demand a case could not serve (priced at the value of lost load), with the
+        reason; empty where every case could build what it needed.
+    builds : DataFrame
+        What each case builds: scenario, kind, item, amount, unit, cost (annualised,
+        over the horizon).
+    levelised : DataFrame
+        Cost per MWh_IT of eastern computing served (`levelised_cost`), one row per
+        class and ``all classes``, one column per scenario.
+    """
+
+    table: pd.DataFrame
+    results: dict[str, Result]
+    unserved: pd.DataFrame
+    builds: pd.DataFrame
+    levelised: pd.DataFrame
+
+    def __str__(self) -> str:
+        t = self.table.set_index("scenario")
+        cur = next(iter(self.results.values())).network.settings.currency
+        lines = [f"{'':28s}" + "".join(f"{s:>17s}" for s in t.index)]
+        rows = [("total cost", "total", cur), ("  capital (annualised)", "capital", cur),
+                ("  moving data", "data_transport", cur),
+                ("  electricity", "electricity", cur), ("  carbon", "carbon", cur),
+                ("  line tariffs", "transmission", cur), ("  unserved", "unserved", cur),
+                ("energy drawn", "energy_drawn_mwh", "MWh"),
+                ("transmission losses", "transmission_losses_mwh", "MWh"),
+                ("emissions", "emissions_t", "t"), ("data moved", "data_moved_tb", "TB"),
+                ("saving by joint plan", "saving_by_joint", cur)]
+        for label, col, unit in rows:
+            lines.append(f"{label:28s}" + "".join(f"{human(v, unit):>17s}" for v in t[col]))
+        for col in [c for c in t.columns if c.startswith("west_share:")]:
+            lines.append(f"{'west share ' + col.split(':', 1)[1]:28s}"[:28] + "".join(
+                f"{v:>17.0%}" if v == v else f"{'-':>17s}" for v in t[col]))
+        built = self.builds.groupby(["scenario", "unit"])["amount"].sum()
+        for unit, label in (("MW_IT", "data centres built"), ("MW", "power lines built"),
+                            ("Gbps", "bandwidth built")):
+            lines.append(f"{label:28s}" + "".join(
+                f"{human(built.get((s, unit), 0.0), unit):>17s}" for s in t.index))
+        if len(self.levelised):
+            lines += ["", f"Cost per MWh of eastern computing served ({cur}/MWh_IT, "
+                      "capital included):"]
+            for k, row in self.levelised.iterrows():
+                lines.append(f"{'  ' + str(k):28.28s}" + "".join(
+                    f"{v:>17,.0f}" if v == v else f"{'-':>17s}" for v in row))
+        if len(self.unserved):
+            lines += ["", "Unserved demand in the counterfactuals (priced at the value of "
+                      "lost load):"]
+            groups = self.unserved.groupby(["scenario", "reason"], sort=False)
+            for (scenario, reason), rows in groups:
+                lines += textwrap.wrap(f"{scenario}: {reason}", 78, initial_indent="  ",
+                                       subsequent_indent="    ")
+                lines += [f"    {r['class'] + ' at ' + r['origin']:<52.52s}"
+                          f"{human(r['mwh_it'], 'MWh'):>22s}" for _, r in rows.iterrows()]
+        return "\n".join(lines)
+
+
+def compare(network: Network, *, routes_per_pair: int | None = None) -> Comparison:
+    """Solve the joint optimum and the two counterfactuals (README, "Move data or move power").
+
+    Each case may build what the network lets it build (``max_*`` columns): *move power
+    only* may grow data centres in each origin's zone and the lines that feed them,
+    *move data only* may grow sites anywhere and the bandwidth to reach them. Always in
+    elastic mode, so demand that no case can serve even by building is priced at the
+    value of lost load instead of failing; `Comparison.unserved` says which and why.
+
+    Examples
+    --------
+    >>> import netopt
+    >>> c = compare(netopt.load("toy"))
+    >>> bool((c.table["saving_by_joint"] >= -1e-6).all())
+    True
+    """
+    f = formulate(network, allow_unserved=True, routes_per_pair=routes_per_pair)
+    lp = f.lp
+    model = HighsModel(lp)
+    z = zones(network)
+    opt = f.options
+    away = (z.loc[opt["origin"]].to_numpy() != z.loc[opt["node"]].to_numpy())
+    xb, fb = lp.variables["x"], lp.variables["f"]
+    T = len(network.periods)
+    uppers = {"joint": lp.col_upper}
+    up = lp.col_upper.copy()
+    up[xb.start:xb.stop] = np.where(np.tile(away, T), 0.0, up[xb.start:xb.stop])
+    uppers["move_power_only"] = up
+    up = lp.col_upper.copy()
+    up[fb.start:fb.stop] = 0.0
+    uppers["move_data_only"] = up
+
+    results, rows, unserved, builds, levelised = {}, [], [], [], {}
+    for name in SCENARIOS:
+        model.update(col_upper=uppers[name])
+        fs = replace(f, lp=replace(lp, col_upper=uppers[name]))
+        r = Result(network, fs, model.solve())
+        results[name] = r
+        row = {"scenario": name, **result_metrics(r)}
+        if r.ok:
+            c = r.costs
+            row["total"] = r.objective
+            row["capital"] = c["expansion"] + c["fixed"]
+            row["operating"] = (c["data_transport"] + c["electricity"] + c["carbon"]
+                                + c["transmission"])
+            row["energy_drawn_mwh"] = r.totals()["energy_drawn_mwh"]
+            unserved += _unserved(name, r, fs, away)
+            builds.append(r.builds.assign(scenario=name))
+            levelised[name] = levelised_cost(r)
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    table["saving_by_joint"] = table["total"] - table.loc[0, "total"]
+    lead = ["scenario", "status", "total", "capital", "operating", "data_transport",
+            "electricity", "carbon", "transmission", "unserved", "expansion", "fixed",
+            "energy_drawn_mwh", "transmission_losses_mwh", "emissions_t", "data_moved_tb",
+            "power_sent_mwh", "unserved_mwh"]
+    rest = [c for c in table.columns if c not in lead]
+    build_cols = ["scenario", "kind", "item", "amount", "unit", "cost"]
+    built = (pd.concat([b for b in builds if len(b)] or [pd.DataFrame(columns=build_cols)],
+                       ignore_index=True)[build_cols]
+             .astype({"amount": float, "cost": float}))
+    return Comparison(table[[c for c in lead if c in table] + rest], results,
+                      pd.DataFrame(unserved, columns=["scenario", "origin", "class",
+                                                      "mwh_it", "reason"]),
+                      built, pd.DataFrame(levelised))
+
+
+def _unserved(name: str, r: Result, f: Formulation, away: np.ndarray) -> list[dict]:
+    out = []
+    un = r.unserved.groupby(["origin", "class"])["mwh_it"].sum()
+    opt = f.options
+    sites = r.network.sites
+    can_grow = sites["max_it_capacity_mw"].notna() | sites["fixed_cost_year"].notna()
+    for (o, k), mwh in un.items():
+        mine = opt[(opt["origin"] == o) & (opt["class"] == k)]
+        allowed = mine if name != "move_power_only" else mine[~away[mine.index]]
+        where = "in its zone" if name == "move_power_only" else "in reach"
+        if allowed.empty:
+            why = "no site in its zone within its latency limit, and none may be built"
+        elif not can_grow.loc[allowed["site"].unique()].any():
+            why = (f"sites {where} lack capacity or power, and the instance lets none "
+                   "of them grow (no max_it_capacity_mw)")
+        else:
+            why = (f"sites {where} are at their build limit (max_it_capacity_mw) or "
+                   "lack power that can be brought to them")
+        out.append({"scenario": name, "origin": o, "class": k, "mwh_it": mwh,
+                    "reason": why})
+    return out
+
+
+def flexibility(network: Network) -> pd.DataFrame:
+    """What deferrable work is worth: the plan as given against all work fixed in time.
+
+    Returns
+    -------
+    DataFrame
+        Rows ``as_planned``, ``all_fixed`` and ``flexibility_gain`` (fixed less planned):
+        total cost, curtailed_mwh (limited clean supply left unused), emissions_t, and
+        ``curtailed_mwh_west`` (at sources in the west). The gain's curtailment is the
+        clean energy the flexible work absorbs.
+
+    Examples
+    --------
+    >>> import netopt
+    >>> gain = flexibility(netopt.load("china-edwc-seasons")).loc["flexibility_gain"]
+    >>> bool(gain["total"] >= 0 and gain["curtailed_mwh"] >= -1e-6)
+    True
+    """
+    from ..solving.optimize import solve
+    fixed = Network(**{**network.tables,
+                       "classes": network.classes.assign(deferrable=False)},
+                    settings=network.settings)
+    rows = {}
+    for name, net in (("as_planned", network), ("all_fixed", fixed)):
+        r = solve(net)
+        src = r.sources
+        west = network.nodes["region"].reindex(src["node"]).to_numpy() == "west"
+        rows[name] = {"total": r.objective, "curtailed_mwh": r.totals()["curtailed_mwh"],
+                      "curtailed_mwh_west": float(src.loc[west, "curtailed_mwh"].sum()),
+                      "emissions_t": r.totals()["emissions_t"]}
+    out = pd.DataFrame(rows).T
+    out.loc["flexibility_gain"] = out.loc["all_fixed"] - out.loc["as_planned"]
+    return out
+
+
+def _local_price(network: Network) -> pd.Series:
+    """Cheapest energy (marginal cost + carbon) of a source at each node."""
+    s = network.sources
+    unit = s["marginal_cost"] + network.settings.carbon_price * s["emissions"]
+    live = s["capacity_mw"] > 0
+    return unit[live].groupby(s.loc[live, "node"]).min()
+
+
+def _delivered(network: Network, origin_prices: pd.Series,
+               capital: bool = False) -> pd.Series:
+    """Least price of power at every node, from given prices at some nodes, over the
+    power arcs: along an arc a price p becomes (p + tariff) / efficiency. With
+    ``capital``, lines that may grow also charge their capital per MWh sent (one MW
+    sent all year needs one MW of line: annual capex / 8760), and new lines (capacity
+    0 that may grow) count."""
+    price = pd.Series(np.inf, index=network.nodes.index)
+    price.loc[origin_prices.index] = origin_prices.to_numpy()
+    arcs = network.power_arcs
+    grows = network.power_lines["max_capacity_mw"].notna().reindex(arcs["line"]).to_numpy()
+    tariff = arcs["tariff"].to_numpy()
+    if capital:
+        per_mwh = network.annual_capex["power_lines"].reindex(arcs["line"]).to_numpy() / 8760
+        tariff = tariff + np.where(grows, per_mwh, 0.0)
+    live = (arcs["capacity_mw"].to_numpy() > 0) | (capital & grows)
+    arcs, tariff = arcs[live], tariff[live]
+    frm, to = arcs["from"].to_numpy(), arcs["to"].to_numpy()
+    eta = arcs["efficiency"].to_numpy()
+    for _ in range(len(price)):  # Bellman-Ford: a price only improves along a path
+        cand = (price.loc[frm].to_numpy() + tariff) / eta
+        better = pd.Series(cand).groupby(to).min()
+        new = np.minimum(price.loc[better.index].to_numpy(), better.to_numpy())
+        if np.array_equal(new, price.loc[better.index].to_numpy()):
+            break
+        price.loc[better.index] = new
+    return price
+
+
+def breakeven_table(network: Network, *, routes_per_pair: int | None = None,
+                    capital: bool = False) -> pd.DataFrame:
+    """For each origin, remote site and class: move the data or move the power?
+
+    The origin's *home* sites are those in its zone (see `zones`); *remote* sites are
+    the others it can reach within the class's latency limit. Per MWh of IT work:
+
+    - move data: ``delta x c_s + PUE_s x p_s`` — the cheapest route to remote site s,
+      and ``p_s`` the cheapest energy at s's node;
+    - move power: ``delta x c_h + PUE_h x q_h`` at the best home site h, ``q_h`` the
+      price of s's energy delivered to h's node over the power lines (each line adds its
+      tariff and divides by its efficiency), ``c_h`` the short route to h;
+    - local power: the same home site on its own cheapest energy.
+
+    The break-even data intensity is ``delta* = (PUE_h q_h - PUE_s p_s) / (c_s - c_h)``;
+    below it, data should move. Capacities are ignored: this is
+    the marginal trade-off, which the LP then weighs against capacity.
+
+    With ``capital=True`` it is the trade-off of serving new work with new capacity
+    (a long-run break-even): each side also pays for what it must build, per MWh of IT
+    work run all year. A site that may grow adds ``k = annual capex / 8760`` per MWh_IT;
+    a line that may grow adds its annual capex / 8760 to the tariff of each MWh sent
+    (so ``q_h`` grows by it, divided by the efficiency); a link that may grow adds
+    ``annual capex per Gbps / (0.45 x 8760)`` to each TB it carries (so ``c`` grows).
+    Then ``delta* = (PUE_h q_h + k_h - PUE_s p_s - k_s) / (c_s - c_h)``. Capacity that
+    may not grow counts as existing and paid for.
+
+    Parameters
+    ----------
+    network : Network
+    routes_per_pair : int, optional
+    capital : bool
+        Count the capital of new capacity on both sides (see above).
+
+    Returns
+    -------
+    DataFrame
+        origin, class, site, home_site, route, latency_ms, cost_per_tb, site_price,
+        cost_move_data, cost_move_power (NaN where no line brings s's power home),
+        cost_local_power, delta_star, winner (``data``, ``power`` or ``local``).
+
+    Examples
+    --------
+    >>> import netopt
+    >>> t = breakeven_table(netopt.load("toy"))
+    >>> t[["class", "winner"]].to_dict("records")
+    [{'class': 'ai', 'winner': 'data'}, {'class': 'archive', 'winner': 'power'}]
+    >>> round(float(t["delta_star"].iloc[0]), 3)
+    4.179
+    """
+    f = formulate(network, allow_unserved=True, routes_per_pair=routes_per_pair)
+    z = zones(network)
+    opt = f.options.assign(path=option_paths(f, network.link_data))
+    site_k = pd.Series(0.0, index=network.sites.index)
+    if capital:
+        opt["cost_per_tb"] = opt["cost_per_tb"] + _bandwidth_capital_per_tb(network, f)
+        grows = network.sites["max_it_capacity_mw"].notna()
+        site_k = network.annual_capex["sites"].where(grows, 0.0) / 8760
+    opt = opt.sort_values("cost_per_tb").drop_duplicates(["origin", "class", "site"])
+    opt = opt.assign(home=z.loc[opt["origin"]].to_numpy() == z.loc[opt["node"]].to_numpy())
+    local = _local_price(network)
+    pue = network.sites["pue"]
+    delta = network.classes["data_intensity_tb_per_mwh"]
+    delivered: dict[str, pd.Series] = {}
+    rows = []
+    for (origin, k), group in opt.groupby(["origin", "class"], sort=True):
+        home, remote = group[group["home"]], group[~group["home"]]
+        d = delta.loc[k]
+        own = [d * h.cost_per_tb + pue[h.site] * local.get(h.node, np.inf) + site_k[h.site]
+               for h in home.itertuples()]
+        cost_local = min(own, default=np.inf)
+        for s in remote.itertuples():
+            p_s = local.get(s.node, np.inf)
+            if s.node not in delivered:
+                delivered[s.node] = (_delivered(network, local.loc[[s.node]], capital)
+                                     if s.node in local.index else
+                                     pd.Series(np.inf, index=network.nodes.index))
+            q = delivered[s.node]
+            best = None  # home site with the cheapest delivered power
+            for h in home.itertuples():
+                v = pue[h.site] * q.loc[h.node] + site_k[h.site]
+                if np.isfinite(v) and (best is None or v < best[0]):
+                    best = (v, h)
+            move_data = d * s.cost_per_tb + pue[s.site] * p_s + site_k[s.site]
+            if best is not None:
+                v, h = best
+                move_power = d * h.cost_per_tb + v
+                gap = s.cost_per_tb - h.cost_per_tb
+                star = (v - pue[s.site] * p_s - site_k[s.site]) / gap if gap > 0 else np.nan
+                home_site = h.site
+            else:
+                move_power, star, home_site = np.nan, np.nan, ""
+            choices = {"data": move_data, "power": move_power, "local": cost_local}
+            choices = {c: v for c, v in choices.items() if np.isfinite(v)}
+            rows.append({"origin": origin, "class": k, "site": s.site, "home_site": home_site,
+                         "route": s.path, "latency_ms": s.latency_ms,
+                         "cost_per_tb": s.cost_per_tb, "site_price": p_s,
+                         "cost_move_data": move_data, "cost_move_power": move_power,
+                         "cost_local_power": cost_local if np.isfinite(cost_local) else np.nan,
+                         "delta_star": star,
+                         "winner": min(choices, key=choices.get) if choices else ""})
+    cols = ["origin", "class", "site", "home_site", "route", "latency_ms", "cost_per_tb",
+            "site_price", "cost_move_data", "cost_move_power", "cost_local_power",
+            "delta_star", "winner"]
+    return (pd.DataFrame(rows, columns=cols)
+            .sort_values(["origin", "class", "cost_move_data"], ignore_index=True))
+
+
+def _bandwidth_capital_per_tb(network: Network, f: Formulation) -> np.ndarray:
+    """Capital of new bandwidth per TB along each option's route: links that may grow
+    charge annual capex per Gbps / (0.45 TB per Gbps-hour x 8760 h)."""
+    ld = network.link_data
+    per_tb = (network.annual_capex["backbone_links"].where(ld["max_bandwidth_gbps"].notna(),
+                                                           0.0)
+              / (TB_PER_GBPS_HOUR * 8760))
+    h = f.routes.hops
+    per_route = np.bincount(h["route"].to_numpy(dtype=np.int64),
+                            weights=per_tb.reindex(h["link"]).to_numpy(),
+                            minlength=len(f.routes.table))
+    return per_route[f.options["route"].to_numpy(dtype=np.int64)]

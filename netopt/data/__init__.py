@@ -1,0 +1,5 @@
+"""Input: the instance format (`schema`), folders (`instance`), table checks
+(`validation`), the validated `Network` (`network`) and synthetic networks (`generate`).
+
+The lowest layer: it imports nothing of netopt but `errors` and `_files`.
+"""

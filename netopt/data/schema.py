@@ -1,0 +1,698 @@
+"""The tables of a network: columns, types, units, defaults and allowed ranges.
+
+One declaration serves loading, validation and documentation (``instances/README.md``
+describes the same columns). `coerce_table` turns raw text or user DataFrames into typed
+frames and reports every bad value with its row and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Issue, show
+
+__all__ = [
+    "Column", "TableSpec", "TABLES", "TABLE_ORDER", "FREE_TEXT_COLUMNS", "SETTINGS",
+    "coerce_table", "coerce_settings", "check_numbers", "parse_number", "row_issues",
+    "MAX_REPORTED", "capital_recovery_factor",
+]
+
+INF = float("inf")
+_INF_WORDS = {"inf", "+inf", "infinity", "unlimited"}
+_TRUE = {"true", "yes", "1", "y", "t"}
+_FALSE = {"false", "no", "0", "n", "f"}
+# Plausibility limits: larger values are almost surely unit mistakes, and would spoil
+# the LP's conditioning. (1e8 MW is fifty times the world's installed power capacity.)
+BIG_MW = 1e8
+BIG_PRICE = 1e6   # currency per MWh or per TB
+BIG_KM = 1e5      # more than twice round the Earth
+BIG_MS = 1e5
+#: Columns any table may carry for people (citations, remarks); never read by the model.
+FREE_TEXT_COLUMNS = ("note", "source")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table.
+
+    ``default`` is used where a cell is blank (``None``: the value is required; NaN: the
+    value is derived, see `TableSpec.doc`). ``low``/``high`` bound the value, inclusive
+    unless ``low_open``. ``allow_inf`` admits ``inf``/``unlimited``.
+    """
+
+    name: str
+    dtype: str  # "str", "float", "int" or "bool"
+    unit: str = ""
+    doc: str = ""
+    required: bool = True  # the column itself must be present
+    default: Any = None
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    allow_inf: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table: its file, its key and its columns."""
+
+    name: str
+    file: str
+    doc: str
+    columns: tuple[Column, ...]
+    key: str | None = "id"  # unique id column, the frame's index; None for long tables
+    required_file: bool = True
+    non_empty: bool = True
+
+    @property
+    def column_names(self) -> list[str]:
+        """The table's column names, in file order."""
+        return [c.name for c in self.columns]
+
+
+def _id(doc: str) -> Column:
+    return Column("id", "str", doc=doc)
+
+
+def _expansion(column: str, unit: str, what: str, top: float,
+               per_km: bool = False) -> tuple[Column, ...]:
+    """``column`` (how far it may grow) and the cost of growing it.
+
+    The model's cost per unit added and year is ``capex_per_<u>_year + (capex_per_<u> +
+    capex_per_<u>_km x length_km) x CRF(discount_rate, lifetime_years)``: the yearly
+    part as given, the overnight part annualised (`capital_recovery_factor`).
+    """
+    per = unit.replace("MW_IT", "MW").lower()
+    cols = [Column(column, "float", unit, f"{what} it may be expanded to; blank = no "
+                   "expansion", required=False, default=np.nan, low=0, high=top),
+            Column(f"capex_per_{per}_year", "float", f"currency/({unit} year)",
+                   f"cost paid every year per {unit} of added {what} (an annuity, or "
+                   "fixed O&M next to an overnight cost)", required=False, default=0.0,
+                   low=0, high=1e9),
+            Column(f"capex_per_{per}", "float", f"currency/{unit}", f"overnight cost of "
+                   f"added {what}, annualised over lifetime_years at the discount_rate",
+                   required=False, default=0.0, low=0, high=1e11)]
+    if per_km:
+        cols.append(Column(f"capex_per_{per}_km", "float", f"currency/({unit} km)",
+                           f"overnight cost of added {what} per km of length_km, "
+                           "annualised like the one above", required=False, default=0.0,
+                           low=0, high=1e9))
+    cols.append(Column("lifetime_years", "float", "years", "economic life over which "
+                       "overnight costs are annualised; required where one is given",
+                       required=False, default=np.nan, low=0, low_open=True, high=200))
+    return tuple(cols)
+
+
+def capital_recovery_factor(rate: float, years) -> np.ndarray:
+    """Share of an overnight cost paid each year to repay it over ``years`` at ``rate``.
+
+    ``rate / (1 - (1 + rate) ** -years)``, and ``1 / years`` at a rate of 0.
+
+    >>> round(float(capital_recovery_factor(0.08, 20)), 6)
+    0.101852
+    >>> float(capital_recovery_factor(0.0, 25))
+    0.04
+    """
+    n = np.asarray(years, dtype=float)
+    if rate == 0:
+        return 1.0 / n
+    return rate / (1.0 - (1.0 + rate) ** -n)
+
+
+def _node(col: str = "node", doc: str = "node id (nodes.csv)") -> Column:
+    return Column(col, "str", doc=doc)
+
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in [
+        TableSpec(
+            "nodes", "nodes.csv", "Places: demand regions, data-centre sites, power.",
+            (
+                _id("unique node id"),
+                Column("name", "str", doc="readable name", required=False, default=""),
+                Column("lat", "float", "degrees", "latitude", low=-90, high=90),
+                Column("lon", "float", "degrees", "longitude", low=-180, high=180),
+                Column("zone", "str", doc="hub or zone the node belongs to; blank = a "
+                       "zone of its own (nodes with a blank zone share none)",
+                       required=False, default=""),
+                Column("region", "str", doc="coarse region, e.g. east or west",
+                       required=False, default=""),
+                Column("province", "str", required=False, default=""),
+            ),
+        ),
+        TableSpec(
+            "sites", "sites.csv", "Data centres, each at a node.",
+            (
+                _id("unique site id"),
+                _node(),
+                Column("it_capacity_mw", "float", "MW_IT", "IT capacity",
+                       low=0, high=BIG_MW, allow_inf=True),
+                Column("pue", "float", "-", "power usage effectiveness; grid draw = "
+                       "IT load x PUE", low=1.0, high=5.0),
+                Column("name", "str", required=False, default=""),
+                *_expansion("max_it_capacity_mw", "MW_IT", "IT capacity", BIG_MW),
+                Column("fixed_cost_year", "float", "currency/year", "a candidate site: "
+                       "opened (paying this) or not; blank = always open. A candidate needs "
+                       "a finite it_capacity_mw and no max_it_capacity_mw", required=False,
+                       default=np.nan, low=0, high=1e12),
+            ),
+        ),
+        TableSpec(
+            "sources", "sources.csv", "Power supplies at nodes (plants, grid supply at a tariff).",
+            (
+                _id("unique source id"),
+                _node(),
+                Column("kind", "str", doc="hydro, wind, solar, coal, grid, ...",
+                       required=False, default="grid"),
+                Column("capacity_mw", "float", "MW", "available capacity; blank or inf = "
+                       "unlimited (grid supply)", required=False, default=INF,
+                       low=0, high=BIG_MW, allow_inf=True),
+                Column("marginal_cost", "float", "currency/MWh", "price of energy", low=0,
+                       high=BIG_PRICE),
+                Column("emissions", "float", "t CO2/MWh", "emission factor",
+                       required=False, default=0.0, low=0, high=5),
+            ),
+        ),
+        TableSpec(
+            "backbone_links", "backbone_links.csv",
+            "Fibre between two nodes, usable in both directions.",
+            (
+                _id("unique link id"),
+                _node("from", "node id at one end"),
+                _node("to", "node id at the other end"),
+                Column("length_km", "float", "km", "fibre route length; blank = great-"
+                       "circle distance (haversine, Earth radius 6371.0088 km) x "
+                       "route_factor (network.yaml)", required=False,
+                       default=np.nan, low=0, high=BIG_KM),
+                Column("latency_ms", "float", "ms", "one-way latency; blank = length_km x "
+                       "fibre_ms_per_km (network.yaml)", required=False, default=np.nan,
+                       low=0, high=BIG_MS),
+                Column("bandwidth_gbps", "float", "Gbps", "capacity in each direction; "
+                       "blank or inf = unlimited", required=False, default=INF, low=0,
+                       high=1e9, allow_inf=True),
+                Column("cost_per_tb", "float", "currency/TB", "price of moving data over "
+                       "the link; blank = length_km x data_cost_per_tb_km (network.yaml)",
+                       required=False, default=np.nan, low=0, high=BIG_PRICE),
+                *_expansion("max_bandwidth_gbps", "Gbps", "bandwidth", 1e9, per_km=True),
+            ),
+            required_file=False, non_empty=False,
+        ),
+        TableSpec(
+            "power_lines", "power_lines.csv", "Power lines between two nodes.",
+            (
+                _id("unique line id"),
+                _node("from", "sending node"),
+                _node("to", "receiving node"),
+                Column("capacity_mw", "float", "MW", "most power sent into the line, in "
+                       "each direction of a bidirectional line; blank or inf = unlimited", required=False, default=INF, low=0,
+                       high=BIG_MW, allow_inf=True),
+                Column("efficiency", "float", "-", "share of sent power that arrives",
+                       low=0, high=1, low_open=True),
+                Column("tariff", "float", "currency/MWh", "transmission price per MWh sent",
+                       required=False, default=0.0, low=0, high=BIG_PRICE),
+                Column("bidirectional", "bool", doc="true: may also carry power from 'to' "
+                       "to 'from', with the same capacity, efficiency and tariff", required=False,
+                       default=False),
+                Column("length_km", "float", "km", "for plots, and for capex_per_mw_km",
+                       required=False, default=np.nan, low=0, high=BIG_KM),
+                *_expansion("max_capacity_mw", "MW", "line capacity", BIG_MW, per_km=True),
+            ),
+            required_file=False, non_empty=False,
+        ),
+        TableSpec(
+            "classes", "classes.csv", "Workload classes.",
+            (
+                _id("unique class id"),
+                Column("name", "str", required=False, default=""),
+                Column("data_intensity_tb_per_mwh", "float", "TB/MWh_IT", "data moved per "
+                       "MWh of IT energy when work runs away from its origin", low=0,
+                       high=1e6),
+                Column("max_latency_ms", "float", "ms", "one-way latency SLA; blank or inf "
+                       "= none (batch work)", required=False, default=INF, low=0,
+                       high=BIG_MS, allow_inf=True),
+                Column("deferrable", "bool", doc="true: its energy must be served within "
+                       "each window of periods (periods.csv), hour by hour as it likes",
+                       required=False, default=False),
+            ),
+        ),
+        TableSpec(
+            "periods", "periods.csv", "Snapshots; weight_h is the hours each represents. "
+            "Without this file: one period, `year`, of 8760 h.",
+            (
+                _id("unique period id"),
+                Column("weight_h", "float", "h", "hours the period stands for",
+                       low=0, low_open=True, high=1e6),
+                Column("window", "str", doc="window for deferrable work (e.g. a day or a "
+                       "season); blank = the period alone", required=False, default=""),
+            ),
+            required_file=False,
+        ),
+        TableSpec(
+            "demand", "demand.csv", "Average IT load of a class at an origin node.",
+            (
+                _node("node", "origin node id"),
+                Column("class", "str", doc="class id (classes.csv)"),
+                Column("period", "str", doc="period id; blank = every period (then no other "
+                       "row for the same node and class)",
+                       required=False, default=""),
+                Column("mw_it", "float", "MW_IT", "average IT load", low=0, high=BIG_MW),
+            ),
+            key=None,
+        ),
+        TableSpec(
+            "demand_profiles", "demand_profiles.csv",
+            "Factor on a class's demand in a period, for demand rows without a period.",
+            (
+                Column("class", "str", doc="class id (classes.csv)"),
+                Column("period", "str", doc="period id (periods.csv)"),
+                Column("factor", "float", "-", "multiplies mw_it (default 1)", low=0,
+                       high=1e3),
+            ),
+            key=None, required_file=False, non_empty=False,
+        ),
+        TableSpec(
+            "availability", "availability.csv",
+            "Share of a source's capacity available in a period (default 1).",
+            (
+                Column("source", "str", doc="source id (sources.csv)"),
+                Column("period", "str", doc="period id (periods.csv)"),
+                Column("availability", "float", "-", "0..1", low=0, high=1),
+            ),
+            key=None, required_file=False, non_empty=False,
+        ),
+    ]
+}
+#: Order in which tables are read, checked and written.
+TABLE_ORDER = list(TABLES)
+
+
+#: Rows reported for one problem in one column; the rest are counted ("and N more").
+MAX_REPORTED = 20
+
+
+def row_issues(file: str, rows: Sequence, column: str | None,
+               message: str | Callable[[int], str], limit: int = MAX_REPORTED,
+               ) -> list[Issue]:
+    """One issue per row with the same problem, capped at ``limit`` and then counted.
+
+    Parameters
+    ----------
+    file : str
+        File (or table) named in the messages.
+    rows : sequence
+        Row labels of the rows with the problem, in order.
+    column : str or None
+    message : str or callable
+        The message, or a function of the position ``k`` in ``rows`` giving the message
+        for that row (so each row quotes its own value); called for the first ``limit``
+        rows only.
+    limit : int
+
+    Returns
+    -------
+    list of Issue
+        At most ``limit`` issues, plus one ``and N more rows ...`` summary whose
+        ``more`` is N.
+    """
+    rows = np.asarray(rows, dtype=object)
+    out = []
+    for k, r in enumerate(rows[:limit]):
+        text = message(k) if callable(message) else message
+        out.append(Issue(file, int(r) if isinstance(r, np.integer) else r, column, text))
+    if len(rows) > limit:
+        n = len(rows) - limit
+        out.append(Issue(file, None, column, f"and {n:,} more row{'s' if n != 1 else ''} "
+                         "with the same problem", more=n))
+    return out
+
+
+def _bad(issues: list[Issue], file: str, rows: Sequence, column: str,
+         message: str | Callable[[int], str]) -> None:
+    issues += row_issues(file, rows, column, message)
+
+
+def _as_text(s: pd.Series) -> pd.Series:
+    """Cells as stripped strings; missing values become ''."""
+    return s.astype(object).where(s.notna(), "").astype(str).str.strip()
+
+
+def _is_inf_word(lower: pd.Series) -> pd.Series:
+    """Literal spellings of infinity (``inf``, ``-Infinity``, ``unlimited``), which are
+    allowed where a column allows inf; an overflowing number like ``1e309`` is not."""
+    return lower.isin(_INF_WORDS) | lower.isin({"-inf", "-infinity"})
+
+
+def parse_number(value: Any, *, allow_inf: bool = True) -> float:
+    """A number given by a person, read strictly.
+
+    NaN in any spelling is refused, and so is a literal too large for a float (``1e309``
+    would otherwise become infinity and pass every upper limit). Infinity is accepted only
+    as a word (``inf``, ``infinity``, ``unlimited``, with a sign) and only if
+    ``allow_inf``.
+
+    Parameters
+    ----------
+    value : str or number
+    allow_inf : bool
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        With a message that quotes the value (escaped and cut, see `errors.show`).
+
+    Examples
+    --------
+    >>> parse_number(" 2.5 "), parse_number("inf")
+    (2.5, inf)
+    >>> parse_number("nan")
+    Traceback (most recent call last):
+    ...
+    ValueError: expected a number, got 'nan' (NaN is not a number)
+    """
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"expected a number, got {show(value)}")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        try:
+            number = float(value)
+        except OverflowError:
+            raise ValueError(f"{show(value)} is too large for a number") from None
+        text = "inf" if np.isinf(number) else str(value)
+    else:
+        text = str(value).strip()
+        lower = text.lower()
+        if lower in _INF_WORDS or lower in {"-inf", "-infinity"}:
+            number = -INF if lower.startswith("-") else INF
+        else:
+            try:
+                number = float(text)
+            except ValueError:
+                raise ValueError(f"expected a number, got {show(text)}") from None
+            if np.isinf(number):
+                raise ValueError(f"{show(text)} is too large: it overflows to infinity")
+    if np.isnan(number):
+        raise ValueError(f"expected a number, got {show(text)} (NaN is not a number)")
+    if np.isinf(number) and not allow_inf:
+        raise ValueError(f"must be finite, got {show(text)}")
+    return number
+
+
+def _coerce_float(raw: pd.Series, col: Column, file: str, labels: np.ndarray,
+                  issues: list[Issue]) -> pd.Series:
+    # NaN in a numeric column given in code is pandas' missing value: a blank cell.
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        values = raw.astype(float)
+        blank = values.isna()
+        checked = ~blank
+    else:
+        text = _as_text(raw)
+        blank = text == ""
+        lower = text.str.lower()
+        is_inf = lower.isin(_INF_WORDS)
+        # pd.to_numeric reads every NaN spelling ("nan", "NA", "null", ...) as NaN, so a
+        # NaN from a non-blank cell is a bad cell; inf from a non-word is an overflow.
+        values = pd.to_numeric(text.where(~blank & ~is_inf), errors="coerce")
+        values = values.astype(float).where(~is_inf, INF)
+        bad = ~blank & values.isna()
+        over = ~blank & np.isinf(values) & ~_is_inf_word(lower)
+        unit = col.unit or "no unit"
+        if bad.any():
+            got = text[bad]
+            _bad(issues, file, labels[bad.to_numpy()], col.name,
+                 lambda k: f"expected a number ({unit}), got {show(got.iloc[k])}")
+        if over.any():
+            big = text[over]
+            hint = " (write inf for unlimited)" if col.allow_inf else ""
+            _bad(issues, file, labels[over.to_numpy()], col.name,
+                 lambda k: f"{show(big.iloc[k])} is too large: it overflows to "
+                 f"infinity{hint}")
+        # A bad cell is reported once, as bad: not also as missing or out of range.
+        values = values.where(~(bad | over), np.nan)
+        checked = ~blank & ~bad & ~over
+    if blank.any():
+        if col.default is None:
+            _bad(issues, file, labels[blank.to_numpy()], col.name, "a value is required here")
+        else:
+            values = values.where(~blank, col.default)
+    finite = checked  # cells with a number of their own (not blank, not bad)
+    inf = np.isinf(values) & finite
+    if not col.allow_inf and inf.any():
+        _bad(issues, file, labels[inf.to_numpy()], col.name,
+             "must be finite (inf or unlimited is not allowed here)")
+    if col.low is not None:
+        below = finite & ((values <= col.low) if col.low_open else (values < col.low))
+        if below.any():
+            op = ">" if col.low_open else ">="
+            low_values = values[below]
+            _bad(issues, file, labels[below.to_numpy()], col.name,
+                 lambda k: f"must be {op} {col.low:g}, got {low_values.iloc[k]:g}")
+    if col.high is not None:
+        above = finite & np.isfinite(values) & (values > col.high)
+        if above.any():
+            unit = " (implausibly large: check the units)" if col.high >= 1e5 else ""
+            high_values = values[above]
+            _bad(issues, file, labels[above.to_numpy()], col.name,
+                 lambda k: f"must be <= {col.high:g}, got {high_values.iloc[k]:g}{unit}")
+    return values
+
+
+def _coerce_bool(raw: pd.Series, col: Column, file: str, labels: np.ndarray,
+                 issues: list[Issue]) -> pd.Series:
+    if pd.api.types.is_bool_dtype(raw):
+        return raw.astype(bool)
+    text = _as_text(raw).str.lower()
+    out = pd.Series(bool(col.default), index=raw.index, dtype=bool)
+    out[text.isin(_TRUE)] = True
+    out[text.isin(_FALSE)] = False
+    bad = (text != "") & ~text.isin(_TRUE | _FALSE)
+    if bad.any():
+        got = _as_text(raw)[bad]
+        _bad(issues, file, labels[bad.to_numpy()], col.name,
+             lambda k: f"expected true or false, got {show(got.iloc[k])}")
+    return out
+
+
+def _coerce_str(raw: pd.Series, col: Column, file: str, labels: np.ndarray,
+                issues: list[Issue]) -> pd.Series:
+    text = _as_text(raw)
+    blank = text == ""
+    if blank.any():
+        if col.default is None:
+            _bad(issues, file, labels[blank.to_numpy()], col.name, "a value is required here")
+        else:
+            text = text.where(~blank, col.default)
+    return text.astype(object)
+
+
+_COERCERS = {"float": _coerce_float, "bool": _coerce_bool, "str": _coerce_str}
+
+
+def check_numbers(values: pd.Series, col: Column, file: str,
+                  labels: np.ndarray) -> list[Issue]:
+    """Range-check numbers already typed (a fast path for changed values)."""
+    issues: list[Issue] = []
+    _coerce_float(values.astype(float), col, file, labels, issues)
+    return _plain_rows(issues)
+
+
+def coerce_table(raw: pd.DataFrame, spec: TableSpec, file: str,
+                 labels: np.ndarray | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+    """Type and range-check one table.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        Cells as read from a CSV (strings) or as given in code (any dtype).
+    spec : TableSpec
+        The table's declaration.
+    file : str
+        Name used in error messages (a file name or a table name).
+    labels : array, optional
+        Row labels for messages, one per row; default spreadsheet rows (2, 3, ...).
+
+    Returns
+    -------
+    frame : DataFrame
+        Typed columns in declaration order (free-text columns kept at the end), indexed by
+        the key column when the table has one. Bad cells are NaN or blank.
+    issues : list of Issue
+        Every problem found; empty if the table is clean.
+    """
+    issues: list[Issue] = []
+    raw = raw.reset_index(drop=True)
+    raw.columns = [str(c).strip() for c in raw.columns]
+    if labels is None:
+        labels = np.arange(2, len(raw) + 2)
+    known = set(spec.column_names) | set(FREE_TEXT_COLUMNS)
+    for c in raw.columns:
+        if c not in known:
+            hint = difflib.get_close_matches(c, spec.column_names, n=1)
+            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+            issues.append(Issue(file, None, c, f"unknown column{extra}; expected columns: "
+                                f"{', '.join(spec.column_names)}"))
+    dup_cols = raw.columns[raw.columns.duplicated()].unique()
+    for c in dup_cols:
+        issues.append(Issue(file, None, c, "column appears more than once"))
+    raw = raw.loc[:, ~raw.columns.duplicated()]
+    if spec.non_empty and len(raw) == 0:
+        issues.append(Issue(file, None, None, "the table has no rows; at least one is needed"))
+
+    out: dict[str, pd.Series] = {}
+    for col in spec.columns:
+        if col.name not in raw.columns:
+            if col.required:
+                issues.append(Issue(file, None, col.name, f"missing column ({col.doc or col.dtype})"))
+                continue
+            fill = col.default
+            out[col.name] = pd.Series([fill] * len(raw), index=raw.index,
+                                      dtype=float if col.dtype == "float" else
+                                      bool if col.dtype == "bool" else object)
+            continue
+        out[col.name] = _COERCERS[col.dtype](raw[col.name], col, file, labels, issues)
+    for c in FREE_TEXT_COLUMNS:
+        if c in raw.columns:
+            out[c] = _as_text(raw[c]).astype(object)
+    frame = pd.DataFrame(out, index=raw.index)
+    if spec.key is not None and spec.key in frame:
+        ids = frame[spec.key]
+        dup = ids.duplicated(keep="first") & (ids != "")
+        if dup.any():
+            dup_ids = ids[dup]
+            _bad(issues, file, labels[dup.to_numpy()], spec.key,
+                 lambda k: f"duplicate id {show(dup_ids.iloc[k])}")
+        frame = frame.set_index(spec.key)
+        frame.index.name = spec.key
+    return frame, _plain_rows(issues)
+
+
+def _plain_rows(issues: list[Issue]) -> list[Issue]:
+    """Row labels as plain ints where they are integers (numpy ints print oddly)."""
+    return [replace(i, row=int(i.row)) if isinstance(i.row, np.integer) else i
+            for i in issues]
+
+
+#: network.yaml: the settings of a network, checked like a one-row table.
+SETTINGS: tuple[Column, ...] = (
+    Column("name", "str", doc="short name of the network", default="unnamed"),
+    Column("description", "str", doc="one line saying what the network is", default=""),
+    Column("currency", "str", doc="currency of every price", default="CNY"),
+    Column("carbon_price", "float", "currency/t CO2", "price on emissions", default=0.0,
+           low=0, high=BIG_PRICE),
+    Column("value_of_lost_load", "float", "currency/MWh_IT", "penalty on unserved IT "
+           "energy (elastic mode)", default=20000.0, low=0, low_open=True,
+           high=1e9),
+    Column("allow_unserved", "bool", doc="elastic mode: demand may go unserved at the "
+           "value of lost load; false = strict (infeasible if demand cannot be met)",
+           default=True),
+    Column("routes_per_pair", "float", "-", "candidate routes per origin-site pair (the "
+           "m lowest-latency simple paths; ties go to the cheaper, then fewer links, then "
+           "link ids)", default=3, low=1, high=100),
+    Column("fibre_ms_per_km", "float", "ms/km", "one-way latency of fibre", default=0.005,
+           low=0, low_open=True, high=1.0),
+    Column("route_factor", "float", "-", "fibre route length / great-circle distance",
+           default=1.4, low=1, high=5),
+    Column("data_cost_per_tb_km", "float", "currency/(TB km)", "price of moving data, "
+           "for links without cost_per_tb", default=np.nan, low=0, high=1e5),
+    Column("discount_rate", "float", "1/year", "real discount rate that annualises "
+           "overnight capital costs (capex_per_* with lifetime_years)", default=0.08,
+           low=0, high=1),
+)
+
+
+def coerce_settings(data: Any, file: str) -> tuple[dict[str, Any], list[Issue]]:
+    """Check the settings mapping of ``network.yaml`` (or a dict given in code).
+
+    Returns the settings with defaults filled in, and every problem found.
+    """
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return {c.name: c.default for c in SETTINGS}, [
+            Issue(file, None, None, f"expected a mapping of settings (key: value), got "
+                  f"{type(data).__name__}")]
+    issues: list[Issue] = []
+    names = [c.name for c in SETTINGS]
+    for key in data:
+        if str(key) not in names:
+            hint = difflib.get_close_matches(str(key), names, n=1)
+            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+            issues.append(Issue(file, None, str(key), f"unknown setting{extra}; known: "
+                                f"{', '.join(names)}"))
+    out: dict[str, Any] = {}
+    for col in SETTINGS:
+        value = data.get(col.name)
+        if isinstance(value, (dict, list)):
+            issues.append(Issue(file, None, col.name, f"expected a single {col.dtype} value"))
+            value = None
+        raw = pd.Series([value], dtype=object)
+        if col.dtype == "float" and isinstance(value, (bool, float, np.floating)) and (
+                isinstance(value, bool) or np.isnan(value)):
+            # As text, so the message quotes it: a blank would take the default.
+            raw = pd.Series([str(value).lower()], dtype=object)
+        found: list[Issue] = []
+        typed = _COERCERS[col.dtype](raw, col, file, np.array([None]), found)
+        issues += [Issue(file, None, col.name, i.message) for i in found]
+        out[col.name] = typed.iloc[0]
+    rpp = out["routes_per_pair"]
+    whole = bool(np.isfinite(rpp)) and float(rpp) == int(rpp)  # inf is reported above
+    if np.isfinite(rpp) and not whole:
+        issues.append(Issue(file, None, "routes_per_pair", f"must be a whole number, got {rpp}"))
+    out["routes_per_pair"] = int(rpp) if whole else 3
+    out["allow_unserved"] = bool(out["allow_unserved"])
+    for col in SETTINGS:  # plain Python values; None where a float is not set
+        if col.dtype == "float" and col.name != "routes_per_pair":
+            v = float(out[col.name])
+            out[col.name] = None if np.isnan(v) else v
+    return out, issues
+
+
+def markdown_tables() -> str:
+    """The settings and every table as Markdown (the reference part of
+    ``instances/README.md``, which a test keeps equal to this)."""
+    def rng(c: Column) -> str:
+        parts = []
+        if c.low is not None:
+            parts.append(f"{'>' if c.low_open else '≥'} {c.low:g}")
+        if c.high is not None:
+            parts.append(f"≤ {c.high:g}")
+        if c.allow_inf:
+            parts.append("inf allowed")
+        return ", ".join(parts)
+
+    def blank(c: Column) -> str:
+        if c.name == "data_cost_per_tb_km":
+            return "none (every link then needs `cost_per_tb`)"
+        if c.default is None:
+            return "required"
+        if isinstance(c.default, float) and np.isnan(c.default):
+            return "derived" if c.name in ("length_km", "latency_ms", "cost_per_tb") else "none"
+        if c.default == "" or isinstance(c.default, bool):
+            return "blank" if c.default == "" else str(c.default).lower()
+        return f"{c.default:g}" if isinstance(c.default, float) else str(c.default)
+
+    out = ["## network.yaml", "", "| key | type | unit | default | range | meaning |",
+           "|---|---|---|---|---|---|"]
+    for c in SETTINGS:
+        kind = "int" if c.name == "routes_per_pair" else c.dtype
+        out.append(f"| `{c.name}` | {kind} | {c.unit} | {blank(c)} | {rng(c)} | {c.doc} |")
+    for t in TABLES.values():
+        out += ["", f"## `{t.file}` — {t.doc}", "",
+                ("Required file" if t.required_file else "Optional file")
+                + ("; at least one row." if t.non_empty else "; may be empty.")
+                + (f" Key: `{t.key}` (unique)." if t.key else ""), "",
+                "| column | type | unit | blank means | range | meaning |",
+                "|---|---|---|---|---|---|"]
+        for c in t.columns:
+            opt = "" if c.required else " (optional column)"
+            out.append(f"| `{c.name}`{opt} | {c.dtype} | {c.unit} | {blank(c)} | {rng(c)} "
+                       f"| {c.doc} |")
+    return "\n".join(out) + "\n"

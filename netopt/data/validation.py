@@ -1,0 +1,206 @@
+"""Checks run before any solve; every problem is collected and raised together.
+
+`check_tables` types each table and checks references between tables. What needs the
+graph (demand that no site can reach within its latency limit, sites with no way to get
+power) is `netopt.data.network.check_network`, next to the graph it reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Issue, ValidationError, show
+from .schema import TABLES, TABLE_ORDER, coerce_settings, coerce_table, row_issues
+
+__all__ = ["check_tables"]
+
+# (table, column) -> table whose ids it must name
+_REFERENCES = [
+    ("sites", "node", "nodes"),
+    ("sources", "node", "nodes"),
+    ("backbone_links", "from", "nodes"),
+    ("backbone_links", "to", "nodes"),
+    ("power_lines", "from", "nodes"),
+    ("power_lines", "to", "nodes"),
+    ("demand", "node", "nodes"),
+    ("demand", "class", "classes"),
+    ("demand", "period", "periods"),
+    ("demand_profiles", "class", "classes"),
+    ("demand_profiles", "period", "periods"),
+    ("availability", "source", "sources"),
+    ("availability", "period", "periods"),
+]
+
+
+def _empty(name: str) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in TABLES[name].column_names})
+
+
+def _default_periods() -> pd.DataFrame:
+    return pd.DataFrame({"id": ["year"], "weight_h": [8760.0]})
+
+
+def _prepare(name: str, frame: Any) -> pd.DataFrame:
+    """A user's table as a plain frame with the key as a column."""
+    if frame is None:
+        return _default_periods() if name == "periods" else _empty(name)
+    if not isinstance(frame, pd.DataFrame):
+        raise ValidationError([Issue(f"{name} table", None, None,
+                                     f"expected a pandas DataFrame, got {type(frame).__name__}")])
+    key = TABLES[name].key
+    if key and key not in frame.columns and frame.index.name == key:
+        frame = frame.reset_index()
+    return frame
+
+
+def check_tables(raw: Mapping[str, Any], settings: Mapping[str, Any],
+                 files: Mapping[str, str], labels: Mapping[str, np.ndarray] | None = None,
+                 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any], dict[str, np.ndarray]]:
+    """Type every table and check the references between them.
+
+    Parameters
+    ----------
+    raw : mapping of table name to DataFrame or None
+        Cells as read (strings) or as given in code.
+    settings : mapping
+        The ``network.yaml`` settings.
+    files : mapping
+        Table name to the file name used in messages (default: ``"<name> table"``).
+    labels : mapping, optional
+        Table name to row labels for messages (default: the frame's index labels).
+
+    Returns
+    -------
+    tables, settings, labels
+        Typed tables, settings with defaults, and the row labels used.
+
+    Raises
+    ------
+    ValidationError
+        With every problem found.
+    """
+    issues: list[Issue] = []
+    values, found = coerce_settings(dict(settings), files.get("settings", "network.yaml"))
+    issues += found
+    tables: dict[str, pd.DataFrame] = {}
+    used_labels: dict[str, np.ndarray] = {}
+    for name in TABLE_ORDER:
+        frame = _prepare(name, raw.get(name))
+        file = files.get(name, f"{name} table")
+        lab = labels.get(name) if labels else None
+        if lab is None:
+            lab = np.asarray(frame.index, dtype=object)
+        used_labels[name] = np.asarray(lab, dtype=object)
+        tables[name], found = coerce_table(frame, TABLES[name], file, used_labels[name])
+        issues += found
+    issues += _check_references(tables, files, used_labels)
+    issues += _check_rows(tables, values, files, used_labels)
+    if issues:
+        raise ValidationError(issues)
+    return tables, values, used_labels
+
+
+def _check_references(tables, files, labels) -> list[Issue]:
+    issues = []
+    for table, col, target in _REFERENCES:
+        df = tables[table]
+        if col not in df.columns or len(df) == 0:
+            continue
+        values = df[col]
+        bad = ~values.isin(tables[target].index)
+        if col == "period":  # blank period in demand = every period
+            bad &= values != ""
+        if bad.any():
+            known = ", ".join(show(k, quote=False) for k in list(tables[target].index)[:8])
+            what = target[:-1] if target != "classes" else "class"
+            more = ", ..." if len(tables[target]) > 8 else ""
+            pos = np.flatnonzero(bad.to_numpy())
+            issues += row_issues(files.get(table, f"{table} table"), labels[table][pos], col,
+                                 lambda k: f"unknown {what} {show(values.iloc[pos[k]])} "
+                                 f"(known: {known}{more})")
+    return issues
+
+
+def _check_rows(tables, settings, files, labels) -> list[Issue]:
+    """Row-level rules that span columns or need the settings."""
+    issues = []
+
+    def add(table, mask, column, message):
+        rows = labels[table][np.flatnonzero(np.asarray(mask))]
+        issues.extend(row_issues(files.get(table, f"{table} table"), rows, column, message))
+
+    for name in ("backbone_links", "power_lines"):
+        df = tables[name]
+        if len(df) and {"from", "to"} <= set(df.columns):
+            add(name, (df["from"] == df["to"]) & (df["from"] != ""), "to",
+                "a link must join two different nodes")
+    for name, cap, top in (("sites", "it_capacity_mw", "max_it_capacity_mw"),
+                           ("backbone_links", "bandwidth_gbps", "max_bandwidth_gbps"),
+                           ("power_lines", "capacity_mw", "max_capacity_mw")):
+        df = tables[name]
+        if len(df) and {cap, top} <= set(df.columns):
+            grow = df[top].notna()
+            add(name, grow & ~np.isfinite(df[cap].to_numpy()), top,
+                f"expansion needs a finite {cap} to start from")
+            add(name, grow & (df[top] < df[cap]), top, f"must be >= {cap}")
+    for name, unit in (("sites", "mw"), ("backbone_links", "gbps"), ("power_lines", "mw")):
+        df = tables[name]
+        if not len(df) or "lifetime_years" not in df:
+            continue
+        overnight = [c for c in (f"capex_per_{unit}", f"capex_per_{unit}_km") if c in df]
+        given = np.zeros(len(df), dtype=bool)
+        for c in overnight:
+            given |= df[c].fillna(0).to_numpy() > 0
+        add(name, given & df["lifetime_years"].isna().to_numpy(), "lifetime_years",
+            f"an overnight cost ({' or '.join(overnight)}) needs the lifetime over which "
+            "to annualise it")
+        if name == "power_lines" and f"capex_per_{unit}_km" in df:
+            add(name, (df[f"capex_per_{unit}_km"].fillna(0) > 0).to_numpy()
+                & df["length_km"].isna().to_numpy(), "length_km",
+                "capex_per_mw_km needs the line's length_km")
+    sites = tables["sites"]
+    if len(sites) and {"fixed_cost_year", "it_capacity_mw", "max_it_capacity_mw"} <= set(
+            sites.columns):
+        cand = sites["fixed_cost_year"].notna()
+        add("sites", cand & ~np.isfinite(sites["it_capacity_mw"].to_numpy()),
+            "it_capacity_mw", "a candidate site (fixed_cost_year) needs a finite capacity")
+        add("sites", cand & sites["max_it_capacity_mw"].notna(), "max_it_capacity_mw",
+            "a candidate site (fixed_cost_year) cannot also expand; give it its full "
+            "size as it_capacity_mw")
+    links = tables["backbone_links"]
+    if len(links) and "cost_per_tb" in links and settings["data_cost_per_tb_km"] is None:
+        add("backbone_links", links["cost_per_tb"].isna(), "cost_per_tb",
+            "no cost_per_tb, and network.yaml sets no data_cost_per_tb_km to derive it")
+    for name, keys in (("demand", ["node", "class", "period"]),
+                       ("demand_profiles", ["class", "period"]),
+                       ("availability", ["source", "period"])):
+        df = tables[name]
+        if len(df) and set(keys) <= set(df.columns):
+            add(name, df.duplicated(keys, keep="first"), keys[-1],
+                f"duplicate row for the same ({', '.join(keys)})")
+    issues += _mixed_demand_periods(tables["demand"], files, labels)
+    return issues
+
+
+def _mixed_demand_periods(d: pd.DataFrame, files, labels) -> list[Issue]:
+    """A (node, class) is given either by one row with a blank period (every period)
+    or by rows naming periods, never both: both would give two demands for one period."""
+    if not len(d) or not {"node", "class", "period"} <= set(d.columns):
+        return []
+    every = (d["period"] == "").to_numpy()
+    key = pd.MultiIndex.from_frame(d[["node", "class"]])
+    blank_row = pd.Series(labels["demand"][every], index=key[every])
+    blank_row = blank_row[~blank_row.index.duplicated()]  # duplicates are reported above
+    clash = ~every & key.isin(blank_row.index)
+    pos = np.flatnonzero(clash)
+
+    def message(i: int) -> str:
+        node, cls = key[pos[i]]
+        return (f"demand of class {show(cls)} at {show(node)} is already given for every "
+                f"period (row {blank_row[(node, cls)]}, blank period); give either "
+                "that row or one row per period, not both")
+    return row_issues(files.get("demand", "demand table"), labels["demand"][pos], "period",
+                      message)

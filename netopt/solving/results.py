@@ -1,0 +1,424 @@
+"""The solution of a placement LP, read back as labelled DataFrames."""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from .._files import atomic_folder, write_csv
+from ..errors import NotOptimalError
+from ..model.components.windows import windows
+from ..model.formulation import TB_PER_GBPS_HOUR, Formulation, option_paths
+from ..data.network import Network
+from .solvers import SolverOutput, Status
+
+__all__ = ["Result", "set_summary_view"]
+
+_TOL = 1e-7  # MW below which a flow is reported as zero (solver round-off)
+TABLE_NAMES = ("placement", "unserved", "sites", "links", "power_lines", "sources",
+               "node_prices", "demand_prices", "builds")
+_BUILDS = (("site_build", "site", "site", "MW_IT"), ("link_build", "link", "link", "Gbps"),
+           ("line_build", "line", "line", "MW"), ("open", "site", "open site", "site"))
+
+
+#: The text of `Result.summary()`. The text view (`netopt.views.report`) sets it when it
+#: is imported, and importing netopt imports it: results never import a view (README,
+#: "Architecture"), yet every Result can say itself in words.
+_summary_view: Callable[[Result], str] | None = None
+
+
+def set_summary_view(view: Callable[[Result], str]) -> None:
+    """Make ``view(result)`` the text of `Result.summary()`."""
+    global _summary_view
+    _summary_view = view
+
+
+class Result:
+    """A solved (or failed) placement.
+
+    Attributes
+    ----------
+    status : Status
+        ``optimal``, ``infeasible``, ``unbounded``, ``time_limit``, ``iteration_limit``
+        or ``error``. Only an optimal result carries numbers: otherwise `objective` is
+        NaN and every table raises `NotOptimalError`.
+    message : str
+        The solver's own word on the outcome.
+    objective : float
+        Total cost over the horizon, in the network's currency.
+    network : Network
+    formulation : Formulation
+
+    Notes
+    -----
+    Tables are long, one row per item and period. Money is in the network's currency;
+    energy in MWh over each period's weight; prices in currency per MWh (capacity prices
+    in currency per MW per hour, i.e. the value of one more MW held for one hour).
+    """
+
+    def __init__(self, network: Network, formulation: Formulation, output: SolverOutput):
+        self.network = network
+        self.formulation = formulation
+        self.output = output
+        self.status = output.status
+        self.message = output.message
+        self.solver = output.solver
+        self.seconds = output.seconds
+        lp = formulation.lp
+        self.objective = (output.objective * lp.objective_scale
+                          if self.status is Status.OPTIMAL else float("nan"))
+        #: Cost of a feasible plan a time or iteration limit left behind: not proven
+        #: optimal, so it is kept apart from `objective` (NaN when there is none).
+        self.partial_objective = output.partial_objective * lp.objective_scale
+        #: MIP only: best bound on the total cost and the relative gap (NaN for an LP).
+        self.mip_bound = output.mip_bound * lp.objective_scale
+        self.mip_gap = output.mip_gap
+        if not np.isnan(self.partial_objective):
+            self.message += (f"; partial: a feasible plan costing "
+                             f"{self.partial_objective:,.6g} was found, not proven optimal")
+
+    @property
+    def ok(self) -> bool:
+        """True when the solve is optimal."""
+        return self.status is Status.OPTIMAL
+
+    def __repr__(self) -> str:
+        return (f"<Result '{self.network.name}': {self.status}, objective "
+                f"{self.objective:,.6g} {self.network.settings.currency}>")
+
+    # -- helpers -------------------------------------------------------------------------
+    def _need(self, what: str) -> None:
+        if not self.ok:
+            raise NotOptimalError(f"{what} is not available: the solve ended "
+                                  f"'{self.status}' ({self.message})")
+
+    def _values(self, block: str) -> np.ndarray:
+        self._need(f"the value of '{block}'")
+        return self.formulation.lp.variables[block].take(self.output.x)
+
+    def _per_mwh(self, block: str, kind: str = "row") -> np.ndarray:
+        """Duals of a block as currency per MW per hour of its period."""
+        lp = self.formulation.lp
+        blk = (lp.constraints if kind == "row" else lp.variables)[block]
+        d = blk.take(self.output.row_dual if kind == "row" else self.output.col_dual)
+        w = self.formulation.weights.loc[blk.labels["period"]].to_numpy()
+        return d * lp.objective_scale / w
+
+    def _weight(self, labels: pd.DataFrame) -> np.ndarray:
+        return self.formulation.weights.loc[labels["period"]].to_numpy()
+
+    # -- tables --------------------------------------------------------------------------
+    @cached_property
+    def placement(self) -> pd.DataFrame:
+        """Where work runs: origin, class, site, node, route, latency_ms, period, mw_it,
+        mwh_it, tb_moved, data_cost (one row per used option and period)."""
+        x = self._values("x")
+        f = self.formulation
+        lab = f.lp.variables["x"].labels
+        keep = x > _TOL
+        lab = lab[keep]
+        x = x[keep]
+        o = lab["option"].to_numpy()
+        opt = f.options.iloc[o].reset_index(drop=True)
+        w = self._weight(lab)
+        delta = self.network.classes["data_intensity_tb_per_mwh"].loc[opt["class"]].to_numpy()
+        delta = np.where(opt["origin"].to_numpy() != opt["node"].to_numpy(), delta, 0.0)
+        return pd.DataFrame({
+            "origin": opt["origin"], "class": opt["class"], "site": opt["site"],
+            "node": opt["node"], "route": option_paths(f, self.network.link_data, o),
+            "latency_ms": opt["latency_ms"], "period": lab["period"].to_numpy(),
+            "mw_it": x, "mwh_it": x * w, "tb_moved": x * w * delta,
+            "data_cost": x * w * delta * opt["cost_per_tb"].to_numpy()})
+
+    @cached_property
+    def unserved(self) -> pd.DataFrame:
+        """Demand not served: origin, class, period, mw_it, mwh_it, cost (elastic mode)."""
+        self._need("unserved demand")
+        cols = ["origin", "class", "period", "mw_it", "mwh_it", "cost"]
+        if "u" not in self.formulation.lp.variables:
+            return pd.DataFrame(columns=cols)
+        u = self._values("u")
+        lab = self.formulation.lp.variables["u"].labels
+        mwh = u * self._weight(lab)
+        df = lab.assign(mw_it=u, mwh_it=mwh,
+                        cost=mwh * self.network.settings.value_of_lost_load)
+        return df[u > _TOL][cols].reset_index(drop=True)
+
+    @cached_property
+    def node_prices(self) -> pd.DataFrame:
+        """Locational price of electricity (balance dual): node, period, price per MWh."""
+        self._need("node prices")
+        lab = self.formulation.lp.constraints["balance"].labels
+        return lab.assign(price=self._per_mwh("balance"))
+
+    @cached_property
+    def sites(self) -> pd.DataFrame:
+        """Per site and period: it_load_mw, it_capacity_mw, utilisation, it_energy_mwh,
+        energy_mwh (drawn from the grid, x PUE), price (local electricity, per MWh),
+        capacity_price (value of one more MW of IT capacity for an hour)."""
+        p = self.placement
+        net = self.network
+        periods = net.periods.index
+        idx = pd.MultiIndex.from_product([net.sites.index, periods], names=["site", "period"])
+        load = p.groupby(["site", "period"])["mw_it"].sum().reindex(idx, fill_value=0.0)
+        df = idx.to_frame(index=False)
+        df["node"] = net.sites["node"].loc[df["site"]].to_numpy()
+        df["region"] = net.nodes["region"].loc[df["node"]].to_numpy()
+        df["it_load_mw"] = load.to_numpy()
+        b = self.builds
+        built = b[b["kind"] == "site"].set_index("item")["amount"]
+        opened = set(b.loc[b["kind"] == "open site", "item"])
+        candidate = net.sites["fixed_cost_year"].notna()
+        df["open"] = [not candidate[s_] or s_ in opened for s_ in df["site"]]
+        df["built_mw"] = built.reindex(df["site"]).fillna(0.0).to_numpy()
+        cap = (np.where(df["open"], net.sites["it_capacity_mw"].loc[df["site"]].to_numpy(), 0.0)
+               + df["built_mw"].to_numpy())
+        df["it_capacity_mw"] = cap
+        df["utilisation"] = np.where(cap > 0, df["it_load_mw"] / np.where(cap > 0, cap, 1), np.nan)
+        w = net.periods["weight_h"].loc[df["period"]].to_numpy()
+        pue = net.sites["pue"].loc[df["site"]].to_numpy()
+        df["it_energy_mwh"] = df["it_load_mw"] * w
+        df["energy_mwh"] = df["it_energy_mwh"] * pue
+        prices = self.node_prices.set_index(["node", "period"])["price"]
+        df["price"] = prices.reindex(pd.MultiIndex.from_frame(df[["node", "period"]])).to_numpy()
+        cp = pd.Series(-self._per_mwh("site_capacity"), index=pd.MultiIndex.from_frame(
+            self.formulation.lp.constraints["site_capacity"].labels))
+        df["capacity_price"] = cp.reindex(pd.MultiIndex.from_frame(
+            df[["site", "period"]])).fillna(0.0).clip(lower=0.0).to_numpy() + 0.0
+        return df
+
+    @cached_property
+    def links(self) -> pd.DataFrame:
+        """Per backbone link and period: gbps_forward (from->to), gbps_backward,
+        bandwidth_gbps, utilisation (busier direction), tb_moved, shadow_price (value of
+        one more Gbps for an hour, busier direction)."""
+        f = self.formulation
+        net = self.network
+        ld = net.link_data
+        idx = pd.MultiIndex.from_product([ld.index, net.periods.index], names=["link", "period"])
+        x = self._values("x")
+        lab = f.lp.variables["x"].labels
+        delta = net.classes["data_intensity_tb_per_mwh"].loc[f.options["class"]].to_numpy()
+        o = lab["option"].to_numpy()
+        used = pd.DataFrame({"route": f.options["route"].to_numpy()[o],
+                             "period": lab["period"].to_numpy(),
+                             "gbps": x * delta[o] / TB_PER_GBPS_HOUR})[x > _TOL]
+        used = used.groupby(["route", "period"], as_index=False)["gbps"].sum()
+        flows = used.merge(f.routes.hops, on="route").rename(columns={"direction": "dir"})
+        fw = flows[flows["dir"] > 0].groupby(["link", "period"])["gbps"].sum()
+        bw_ = flows[flows["dir"] < 0].groupby(["link", "period"])["gbps"].sum()
+        df = idx.to_frame(index=False)
+        df["from"] = ld["from"].loc[df["link"]].to_numpy()
+        df["to"] = ld["to"].loc[df["link"]].to_numpy()
+        df["gbps_forward"] = fw.reindex(idx, fill_value=0.0).to_numpy()
+        df["gbps_backward"] = bw_.reindex(idx, fill_value=0.0).to_numpy()
+        cap = ld["bandwidth_gbps"].loc[df["link"]].to_numpy()
+        df["bandwidth_gbps"] = cap
+        busy = np.maximum(df["gbps_forward"], df["gbps_backward"])
+        df["utilisation"] = np.where(np.isfinite(cap) & (cap > 0), busy / np.where(cap > 0, cap, 1), 0.0)
+        w = net.periods["weight_h"].loc[df["period"]].to_numpy()
+        df["tb_moved"] = (df["gbps_forward"] + df["gbps_backward"]) * TB_PER_GBPS_HOUR * w
+        blab = f.lp.constraints["bandwidth"].labels
+        sp = pd.Series(-self._per_mwh("bandwidth"), index=pd.MultiIndex.from_arrays(
+            [blab["link"], blab["period"]])).clip(lower=0.0)
+        sp = sp.groupby(level=[0, 1]).max()
+        df["shadow_price"] = sp.reindex(idx).fillna(0.0).to_numpy()
+        return df
+
+    @cached_property
+    def power_lines(self) -> pd.DataFrame:
+        """Per power arc and period: sent_mw, delivered_mw, losses_mw, the same in MWh,
+        tariff_cost, and shadow_price (value of one more MW of line capacity for an hour)."""
+        v = self._values("f")
+        lab = self.formulation.lp.variables["f"].labels
+        arcs = self.network.power_arcs
+        w = self._weight(lab)
+        a = arcs.loc[lab["arc"]]
+        eta = a["efficiency"].to_numpy()
+        df = pd.DataFrame({"arc": lab["arc"], "line": a["line"].to_numpy(),
+                           "from": a["from"].to_numpy(), "to": a["to"].to_numpy(),
+                           "period": lab["period"], "capacity_mw": a["capacity_mw"].to_numpy(),
+                           "sent_mw": v, "delivered_mw": v * eta, "losses_mw": v * (1 - eta)})
+        df["utilisation"] = np.where(np.isfinite(df["capacity_mw"]) & (df["capacity_mw"] > 0),
+                                     v / np.where(df["capacity_mw"] > 0, df["capacity_mw"], 1), 0.0)
+        df["sent_mwh"] = v * w
+        df["delivered_mwh"] = v * eta * w
+        df["losses_mwh"] = v * (1 - eta) * w
+        df["tariff_cost"] = v * w * a["tariff"].to_numpy()
+        at_cap = np.isfinite(df["capacity_mw"].to_numpy())
+        df["shadow_price"] = np.where(at_cap, np.clip(-self._per_mwh("f", "col"), 0, None), 0.0)
+        return df
+
+    @cached_property
+    def sources(self) -> pd.DataFrame:
+        """Per source and period: generation_mw, available_mw, curtailed_mw (available
+        but unused, finite sources), the same in MWh, emissions_t, energy_cost,
+        carbon_cost, and capacity_value (value of one more MW available for an hour)."""
+        g = self._values("g")
+        lab = self.formulation.lp.variables["g"].labels
+        src = self.network.sources.loc[lab["source"]]
+        avail = self.formulation.lp.variables["g"].take(self.formulation.lp.col_upper)
+        w = self._weight(lab)
+        cur = np.where(np.isfinite(avail), np.clip(avail - g, 0, None), 0.0)
+        df = pd.DataFrame({"source": lab["source"], "node": src["node"].to_numpy(),
+                           "kind": src["kind"].to_numpy(), "period": lab["period"],
+                           "generation_mw": g, "available_mw": avail, "curtailed_mw": cur,
+                           "generation_mwh": g * w, "curtailed_mwh": cur * w})
+        df["emissions_t"] = df["generation_mwh"] * src["emissions"].to_numpy()
+        df["energy_cost"] = df["generation_mwh"] * src["marginal_cost"].to_numpy()
+        df["carbon_cost"] = df["emissions_t"] * self.network.settings.carbon_price
+        df["capacity_value"] = np.where(np.isfinite(avail),
+                                        np.clip(-self._per_mwh("g", "col"), 0, None), 0.0)
+        return df
+
+    @cached_property
+    def builds(self) -> pd.DataFrame:
+        """What to build: kind (site, link, line: added capacity; open site: a candidate
+        opened), item, amount, unit, cost (currency over the horizon, annualised)."""
+        self._need("the build-out")
+        lp = self.formulation.lp
+        rows = []
+        for block, col, kind, unit in _BUILDS:
+            blk = lp.variables[block]
+            v = blk.take(self.output.x)
+            cost = blk.take(lp.c) * v * lp.objective_scale
+            for item, amount, money in zip(blk.labels[col], v, cost):
+                if amount > _TOL:
+                    rows.append({"kind": kind, "item": item, "amount": float(amount),
+                                 "unit": unit, "cost": float(money)})
+        return pd.DataFrame(rows, columns=["kind", "item", "amount", "unit", "cost"])
+
+    @cached_property
+    def demand_prices(self) -> pd.DataFrame:
+        """Demand dual: origin, class, period, price = the cost of serving one more MWh
+        of IT work of that class at that origin (a "compute price")."""
+        self._need("demand prices")
+        lp = self.formulation.lp
+        lab = lp.constraints["demand"].labels
+        price = self._per_mwh("demand")
+        wb = lp.constraints["demand_window"]
+        if wb.size:  # deferrable work: the window's price, per MWh of the window
+            of_t, ids, share = windows(self.network)
+            hours = np.bincount(of_t, weights=self.formulation.weights.to_numpy())
+            dual = pd.Series(wb.take(self.output.row_dual) * lp.objective_scale /
+                             hours[ids.get_indexer(wb.labels["window"])],
+                             index=pd.MultiIndex.from_frame(wb.labels))
+            win = pd.Series(ids[of_t], index=self.network.periods.index)
+            key = pd.MultiIndex.from_arrays([lab["origin"], lab["class"],
+                                             win.loc[lab["period"]].to_numpy()])
+            from_window = dual.reindex(key).to_numpy()
+            price = np.where(np.isnan(from_window), price, from_window)
+        return lab.assign(price=price)
+
+    @cached_property
+    def costs(self) -> pd.Series:
+        """Cost breakdown over the horizon: data_transport, electricity, carbon,
+        transmission, unserved and total (currency)."""
+        self._need("the cost breakdown")
+        s = self.sources
+        parts = pd.Series({
+            "data_transport": float(self.placement["data_cost"].sum()),
+            "electricity": float(s["energy_cost"].sum()),
+            "carbon": float(s["carbon_cost"].sum()),
+            "transmission": float(self.power_lines["tariff_cost"].sum()),
+            "unserved": float(self.unserved["cost"].sum()),
+        })
+        b = self.builds
+        parts["expansion"] = float(b.loc[b["kind"] != "open site", "cost"].sum())
+        parts["fixed"] = float(b.loc[b["kind"] == "open site", "cost"].sum())
+        parts["total"] = parts.sum()
+        parts.name = self.network.settings.currency
+        return parts
+
+    # -- summaries -----------------------------------------------------------------------
+    def totals(self) -> dict[str, float]:
+        """Energy, emissions, data and power moved over the horizon."""
+        pl, src, pw = self.placement, self.sources, self.power_lines
+        return {
+            "it_energy_mwh": float(pl["mwh_it"].sum()),
+            "energy_drawn_mwh": float(self.sites["energy_mwh"].sum()),
+            "generation_mwh": float(src["generation_mwh"].sum()),
+            "curtailed_mwh": float(src["curtailed_mwh"].sum()),
+            "emissions_t": float(src["emissions_t"].sum()),
+            "data_moved_tb": float(pl["tb_moved"].sum()),
+            "power_sent_mwh": float(pw["sent_mwh"].sum()),
+            "power_delivered_mwh": float(pw["delivered_mwh"].sum()),
+            "transmission_losses_mwh": float(pw["losses_mwh"].sum()),
+            "unserved_mwh": float(self.unserved["mwh_it"].sum()),
+        }
+
+    def by_class(self) -> pd.DataFrame:
+        """MWh of IT work per class by region of the serving site, plus unserved."""
+        pl = self.placement
+        region = self.network.nodes["region"].replace("", "(none)")
+        t = (pl.assign(region=region.loc[pl["node"]].to_numpy())
+             .pivot_table(index="class", columns="region", values="mwh_it", aggfunc="sum",
+                          fill_value=0.0))
+        un = self.unserved.groupby("class")["mwh_it"].sum()
+        t = t.reindex(self.network.classes.index, fill_value=0.0)
+        t["unserved"] = un.reindex(t.index, fill_value=0.0)
+        t.columns.name = None
+        return t
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary: status, objective, costs, totals, placement by class
+        and site, and electricity prices at the site nodes."""
+        out: dict[str, Any] = {"network": self.network.name, "status": str(self.status),
+                               "message": self.message, "solver": self.solver,
+                               "currency": self.network.settings.currency,
+                               "objective": None if not self.ok else float(self.objective)}
+        if not self.ok:
+            out["costs"] = None
+            if not np.isnan(self.partial_objective):
+                out["partial_objective"] = float(self.partial_objective)
+            return out
+        out["costs"] = {k: float(v) for k, v in self.costs.items()}
+        out["totals"] = self.totals()
+        out["by_class_mwh"] = {k: {c: float(v) for c, v in row.items()}
+                               for k, row in self.by_class().iterrows()}
+        site = self.sites.groupby("site").agg(it_energy_mwh=("it_energy_mwh", "sum"),
+                                             node=("node", "first"))
+        out["by_site_mwh"] = {k: float(v) for k, v in site["it_energy_mwh"].items()}
+        price = self.sites.groupby("node")["price"].mean()
+        out["site_prices"] = {k: float(v) for k, v in price.items()}
+        return out
+
+    def summary(self) -> str:
+        """A readable report of the solution (fits 80 columns;
+        `netopt.views.report.summary_text`)."""
+        return _summary_view(self)
+
+    def write(self, folder: str | Path, overwrite: bool = False) -> Path:
+        """Write every table as CSV plus ``summary.json`` into ``folder``, whole or not
+        at all (a temporary folder is filled, then exchanged with ``folder`` in one step).
+
+        Parameters
+        ----------
+        folder : str or path
+            A new or empty folder, or (with ``overwrite``) results netopt wrote.
+        overwrite : bool
+            Replace results netopt wrote there before. A folder netopt did not write
+            (no ``.netopt-manifest.json``), one holding other files, the current folder
+            or one above it are never replaced.
+
+        Raises
+        ------
+        OutputExistsError
+            If ``folder`` may not be replaced; nothing is written.
+        """
+        self._need("writing results")
+        with atomic_folder(folder, "results", overwrite=overwrite,
+                           writer="Result.write") as tmp:
+            for name in TABLE_NAMES:
+                write_csv(getattr(self, name), tmp / f"{name}.csv")
+            write_csv(self.costs.rename("value").rename_axis("part").reset_index(),
+                      tmp / "costs.csv")
+            (tmp / "summary.json").write_text(json.dumps(self.to_dict(), indent=2,
+                                                         ensure_ascii=False) + "\n",
+                                              encoding="utf-8")
+        return Path(folder)

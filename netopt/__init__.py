@@ -21,26 +21,29 @@ import importlib.abc
 import importlib.util
 import sys
 
-from .analysis.counterfactuals import Comparison, breakeven_table, compare, flexibility
-from .analysis.levelised import cost_by_demand, levelised_cost
-from .analysis.pareto import pareto
-from .analysis.scenarios import ScenarioError, apply
-from .analysis.sweep import BreakEven, breakeven, sweep
-from .data.generate import generate
-from .data.instance import builtin_instances, load, save
-from .data.network import Network, Settings
-from .errors import (InfeasibleError, InstanceNotFoundError, Issue, NetoptError,
-                     NotOptimalError, SolverError, ValidationError)
-from .model.formulation import Formulation, formulate
-from .solving.diagnosis import diagnose
-from .solving.optimize import solve
-from .solving.ranging import Ranging, ranging
-from .solving.results import Result
-from .solving.solvers import Status, available_solvers
-from .views import report as _report  # the text of Result.summary()
-from .analysis import sensitivity
-
 __version__ = "0.1.0"
+
+#: The public API, name -> the module that defines it. Imported on first use (PEP 562),
+#: so ``netopt --help`` and ``import netopt`` do not pay for pandas, scipy and HiGHS.
+_API = {
+    **dict.fromkeys(["Comparison", "breakeven_table", "compare", "flexibility"],
+                    "netopt.analysis.counterfactuals"),
+    **dict.fromkeys(["cost_by_demand", "levelised_cost"], "netopt.analysis.levelised"),
+    "pareto": "netopt.analysis.pareto",
+    **dict.fromkeys(["ScenarioError", "apply"], "netopt.analysis.scenarios"),
+    **dict.fromkeys(["BreakEven", "breakeven", "sweep"], "netopt.analysis.sweep"),
+    "generate": "netopt.data.generate",
+    **dict.fromkeys(["builtin_instances", "load", "save"], "netopt.data.instance"),
+    **dict.fromkeys(["Network", "Settings"], "netopt.data.network"),
+    **dict.fromkeys(["InfeasibleError", "InstanceNotFoundError", "Issue", "NetoptError",
+                     "NotOptimalError", "SolverError", "ValidationError"], "netopt.errors"),
+    **dict.fromkeys(["Formulation", "formulate"], "netopt.model.formulation"),
+    "diagnose": "netopt.solving.diagnosis",
+    "solve": "netopt.solving.optimize",
+    **dict.fromkeys(["Ranging", "ranging"], "netopt.solving.ranging"),
+    "Result": "netopt.solving.results",
+    **dict.fromkeys(["Status", "available_solvers"], "netopt.solving.solvers"),
+}
 
 __all__ = [
     "Network", "Settings", "load", "save", "builtin_instances", "formulate", "Formulation",
@@ -86,6 +89,17 @@ if not any(isinstance(f, _PublicModules) for f in sys.meta_path):
 
 
 def __getattr__(name: str):
+    if name in _API:
+        value = getattr(importlib.import_module(_API[name]), name)
+        # every Result says itself in words (Result.summary): the text view registers
+        # itself when imported, and results may not import a view (README, "Architecture")
+        importlib.import_module("netopt.views.report")
+        globals()[name] = value  # the next access is a plain attribute
+        return value
     if name in PUBLIC_MODULES:  # netopt.plot without importing it first
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API) | set(PUBLIC_MODULES))

@@ -16,13 +16,24 @@ import textwrap
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
-
 from . import __version__
+from .data import DEFAULT_INSTANCE
 from .errors import InfeasibleError, NetoptError, OutputExistsError, ValidationError, show
-from .data.instance import DEFAULT_INSTANCE, builtin_instances, load
-from .solving.optimize import solve
-from .data.schema import parse_number
+
+# Each command imports what it needs when it runs (pandas, scipy, HiGHS take most of a
+# second to import), so that --help, --version and usage errors answer at once.
+
+
+def load(path):
+    """`netopt.load`, imported when a command first needs it."""
+    from .data.instance import load as load_instance
+    return load_instance(path)
+
+
+def solve(*args, **kwargs):
+    """`netopt.solve`, imported when a command first needs it."""
+    from .solving.optimize import solve as solve_network
+    return solve_network(*args, **kwargs)
 
 __all__ = ["main"]
 
@@ -69,6 +80,7 @@ nonneg_int = int_at_least(0)
 def finite_float(text: str) -> float:
     """An argparse type: a finite number (no NaN, no inf, no overflow)."""
     try:
+        from .data.schema import parse_number
         return parse_number(text, allow_inf=False)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
@@ -429,7 +441,7 @@ def _compare(args) -> int:
     print("\nBreak-even data intensity (TB/MWh): below it, sending data to the remote "
           "site\nbeats bringing its power home over the lines"
           + (" (capital of new sites, lines\nand bandwidth included)." if capital else "."))
-    priced = table[np.isfinite(table["delta_star"])]
+    priced = table[table["delta_star"].abs() < float("inf")]  # NaN and inf compare False
     best = priced.sort_values("cost_move_data").drop_duplicates("origin").sort_values("origin")
     head = best[["origin", "site", "home_site", "delta_star"]].set_axis(
         ["origin", "remote site", "power sent to", "delta*"], axis=1)
@@ -540,6 +552,7 @@ def _validate(args) -> int:
 
 
 def _instances(args) -> int:
+    from .data.instance import builtin_instances
     found = builtin_instances()
     if not found:
         print("no built-in instances found", file=sys.stderr)
@@ -565,6 +578,7 @@ def main(argv: Sequence[str] | None = None) -> int:
            "pareto": _pareto, "generate": _generate, "report": _report}[args.command]
     logging.basicConfig(format="netopt: %(message)s", stream=sys.stderr,
                         level=logging.DEBUG if args.debug else logging.INFO)
+    from .views import report  # noqa: F401 - the text of Result.summary() (registers it)
     real_stdout, sys.stdout = sys.stdout, _ReaderMayLeave(sys.stdout)
     try:
         code = run(args)

@@ -100,3 +100,23 @@ def test_every_command_and_option_is_explained():
                if not a.help]
     assert not missing
     assert all(c.help for c in sub._choices_actions)
+
+
+def test_help_and_version_import_no_heavy_library():
+    """`netopt --help`, `--version` and `import netopt` answer without importing pandas,
+    scipy, numpy or HiGHS (the public API is imported on first use); the time this
+    saves is measured in benchmarks/startup.py, not asserted here."""
+    import subprocess
+    import sys
+    heavy = ("pandas", "scipy", "numpy", "highspy", "networkx", "matplotlib")
+    code = ("import sys, netopt, netopt.cli\n"
+            "for argv in (['--help'], ['--version']):\n"
+            "    try:\n        netopt.cli.main(argv)\n    except SystemExit:\n        pass\n"
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip().splitlines()[-1]
+    assert out == "[]"
+    # and the API is all there on first use
+    import netopt
+    assert callable(netopt.solve) and netopt.Network.__name__ == "Network"
+    assert set(netopt.__all__) <= set(dir(netopt))

@@ -3,3 +3,6 @@
 
 The lowest layer: it imports nothing of netopt but `errors` and `_files`.
 """
+
+#: The instance `netopt.load()` and the CLI use when none is named.
+DEFAULT_INSTANCE = "china-edwc"

@@ -20,6 +20,7 @@ import pandas as pd
 import yaml
 
 from .._files import atomic_folder, write_csv
+from . import DEFAULT_INSTANCE
 from ..errors import InstanceNotFoundError, Issue, ValidationError, show
 from .network import Network
 from .schema import TABLES, TABLE_ORDER
@@ -29,7 +30,6 @@ __all__ = ["load", "save", "builtin_instances", "resolve", "file_problem", "DEFA
 
 log = logging.getLogger("netopt")
 
-DEFAULT_INSTANCE = "china-edwc"
 _LARGE = 100_000  # rows from which loading says what it is doing
 SETTINGS_FILE = "network.yaml"
 #: Longest line a table may have, in bytes. A row of a table is at most a few kB (notes

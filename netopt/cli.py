@@ -240,8 +240,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"netopt {__version__}")
     p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    # --debug also after the command (netopt solve --debug); SUPPRESS keeps a --debug
+    # given before the command from being reset by the command's default
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show tracebacks on errors")
 
-    s = sub.add_parser("solve", help="solve an instance and print a summary")
+    def command(name: str, **kw) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[debug], **kw)
+
+    s = command("solve", help="solve an instance and print a summary")
     s.add_argument("path", nargs="?", default=None, metavar="PATH", type=instance_path,
                    help=_PATH_HELP)
     s.add_argument("--solver", default="highs", type=solver_name,
@@ -266,7 +274,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="print the LP's size and coefficient ranges (to stderr)")
     s.add_argument("--plot", metavar="FILE.png", type=image_file, help="write the solution map")
 
-    rp = sub.add_parser("report", help="write a self-contained HTML report")
+    rp = command("report", help="write a self-contained HTML report")
     rp.add_argument("path", nargs="?", default=None, metavar="PATH", type=instance_path,
                     help=_PATH_HELP)
     rp.add_argument("-o", "--out", default="report.html", metavar="FILE.html", type=html_file,
@@ -274,13 +282,13 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--overwrite", action="store_true",
                     help="replace FILE.html if it is a report netopt wrote")
 
-    v = sub.add_parser("validate", help="check an instance and list every problem")
-    v.add_argument("path", metavar="PATH", type=instance_path,
-                   help="instance folder or built-in name")
+    v = command("validate", help="check an instance and list every problem")
+    v.add_argument("path", nargs="?", default=None, metavar="PATH", type=instance_path,
+                   help=_PATH_HELP)
 
-    sub.add_parser("instances", help="list the built-in instances")
+    command("instances", help="list the built-in instances")
 
-    c = sub.add_parser("compare", help="joint optimum vs move-power-only vs "
+    c = command("compare", help="joint optimum vs move-power-only vs "
                        "move-data-only, and the break-even data intensities")
     c.add_argument("path", nargs="?", default=None, metavar="PATH", type=instance_path,
                    help=_PATH_HELP)
@@ -289,13 +297,13 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--overwrite", action="store_true", help="replace DIR if it holds "
                    "results netopt wrote (never anything else)")
 
-    w = sub.add_parser("sweep", help="solve under many parameter values",
+    w = command("sweep", help="solve under many parameter values",
                        description="Addresses: settings.KEY, TABLE.COLUMN (all rows), "
                        "TABLE.COLUMN[ID], TABLE.COLUMN[col=value&col=value]. Values: "
                        "numbers, or *factor to scale. Every combination of the --set "
                        "options is a scenario.")
-    w.add_argument("path", metavar="PATH", type=instance_path,
-                   help="instance folder or built-in name")
+    w.add_argument("path", nargs="?", default=None, metavar="PATH", type=instance_path,
+                   help=_PATH_HELP)
     w.add_argument("--set", action="append", default=[], metavar="ADDRESS=V1,V2,...",
                    type=assignment, help="a parameter and its values (repeat for a grid)")
     w.add_argument("--scenarios", metavar="CSV", type=scenarios_file,
@@ -316,12 +324,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="as for solve (default: highs)")
     w.add_argument("--no-reuse", action="store_true", help="rebuild every scenario")
 
-    b = sub.add_parser("breakeven", help="find where a decision flips (bisection)",
+    b = command("breakeven", help="find where a decision flips (bisection)",
                        description="Bisect one parameter between --low and --high for the "
                        "value at which the decision flips. The decision must differ at "
                        "the two ends.")
-    b.add_argument("path", metavar="PATH", type=instance_path,
-                   help="instance folder or built-in name")
+    b.add_argument("path", nargs="?", default=None, metavar="PATH", type=instance_path,
+                   help=_PATH_HELP)
     b.add_argument("--param", required=True, metavar="ADDRESS", type=address,
                    help="the value to move, addressed as in sweep, e.g. "
                    "'classes.data_intensity_tb_per_mwh[ai_training]'")
@@ -333,7 +341,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--tol", type=positive_float, default=1e-3,
                    help="stop when the bracket is this narrow (default: 1e-3)")
 
-    gn = sub.add_parser("generate", help="write a seeded synthetic instance")
+    gn = command("generate", help="write a seeded synthetic instance")
     gn.add_argument("out", metavar="OUT", type=output_dir, help="instance folder to write")
     gn.add_argument("--nodes", type=int_at_least(2), default=50, help="places (default: 50)")
     gn.add_argument("--sites", type=positive_int,
@@ -356,7 +364,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="replace OUT if it is an instance netopt wrote (files "
                     "netopt did not write there are kept)")
 
-    f = sub.add_parser("pareto", help="the cost-carbon frontier")
+    f = command("pareto", help="the cost-carbon frontier")
     f.add_argument("path", nargs="?", default=None, metavar="PATH", type=instance_path,
                    help=_PATH_HELP)
     f.add_argument("--points", type=int_at_least(2), default=11,
@@ -516,9 +524,26 @@ def _breakeven(args) -> int:
     from .analysis.sweep import breakeven
     be = breakeven(load(args.path), args.param, args.low, args.high, args.decides,
                    tol=args.tol)
-    print(f"{be.parameter}: the decision '{args.decides}' flips at {be.value:.6g} "
-          f"(between {be.low:.6g} and {be.high:.6g}; {be.solves} solves)")
+    print("\n".join(textwrap.wrap(
+        f"{be.parameter}: the decision '{args.decides}' flips at {be.value:.6g} "
+        f"{_unit_of(load(args.path), be.parameter)}(between {be.low:.6g} and "
+        f"{be.high:.6g}; {be.solves} solves): below it the decision is "
+        f"{str(be.decision_low).lower()}, above it {str(not be.decision_low).lower()}.",
+        80)))
     return 0
+
+
+def _unit_of(net, address: str) -> str:
+    """The unit of an address's column (``"CNY/(TB km) "``), with a trailing space, or
+    "" where it has none."""
+    from .analysis.scenarios import parse_address
+    from .data.schema import SETTINGS, TABLES
+    addr = parse_address(address)
+    cols = SETTINGS if addr.table == "settings" else TABLES[addr.table].columns
+    unit = next((c.unit for c in cols if c.name == addr.column), "")
+    if not unit or unit == "-":
+        return ""
+    return unit.replace("currency", net.settings.currency) + " "
 
 
 def _pareto(args) -> int:
@@ -547,7 +572,11 @@ def _generate(args) -> int:
 
 def _validate(args) -> int:
     net = load(args.path)
-    print(f"{args.path}: valid ({net!r})")
+    sizes = ", ".join(f"{len(getattr(net, t))} {t.replace('_', ' ')}" for t in
+                      ("nodes", "sites", "sources", "backbone_links", "power_lines",
+                       "classes", "periods"))
+    print("\n".join(textwrap.wrap(f"{args.path or net.name}: valid -- {sizes}", 80,
+                                   subsequent_indent="  ")))
     return 0
 
 
@@ -558,8 +587,9 @@ def _instances(args) -> int:
         print("no built-in instances found", file=sys.stderr)
         return 1
     width = max(map(len, found))
-    for name, desc in found.items():
-        print(f"{name.ljust(width)}  {desc}")
+    for name, desc in found.items():  # descriptions wrapped beside the names, 80 columns
+        print("\n".join(textwrap.wrap(desc, 80, initial_indent=f"{name.ljust(width)}  ",
+                                       subsequent_indent=" " * (width + 2))))
     return 0
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
+
+import netopt
 
 from netopt.cli import main
 
@@ -120,3 +123,32 @@ def test_help_and_version_import_no_heavy_library():
     import netopt
     assert callable(netopt.solve) and netopt.Network.__name__ == "Network"
     assert set(netopt.__all__) <= set(dir(netopt))
+
+
+def test_every_command_takes_the_default_instance_and_debug_after_it(capsys):
+    # one rule: PATH is optional everywhere (default china-edwc)
+    assert main(["validate"]) == 0
+    assert "china-edwc: valid" in capsys.readouterr().out
+    # --debug after the command shows the traceback (raises), as before it does
+    for argv in (["solve", "no-such-instance", "--debug"],
+                 ["--debug", "solve", "no-such-instance"]):
+        with pytest.raises(netopt.InstanceNotFoundError):
+            main(argv)
+    assert main(["solve", "no-such-instance"]) == 2
+
+
+@pytest.mark.parametrize("argv", [
+    ["instances"], ["validate", "china-edwc"], ["solve", "sichuan"],
+    ["breakeven", "china-edwc", "--param", "settings.data_cost_per_tb_km", "--low",
+     "0.001", "--high", "2", "--decides", "west_share:batch_analytics>0.5"]])
+def test_output_fits_80_columns_and_cuts_no_word(argv, capsys):
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out and max(map(len, out.splitlines())) <= 80, out
+    if argv[0] == "solve":  # site names are shown whole or counted, never cut
+        sites = set(netopt.load(argv[1]).sites.index)
+        assert "tianfu_supercomputing +1" in out
+        assert not any(w.startswith("tianfu_s") and w not in sites
+                       for w in re.findall(r"[a-z_]+", out))
+    if argv[0] == "breakeven":  # the unit and the direction are said
+        assert "CNY/(TB km)" in out and "below it the decision is true" in " ".join(out.split())

@@ -30,6 +30,28 @@ def _table(headers: list[str], rows: list[list[str]], first_left: bool = True) -
     return [line(headers)] + [line(r) for r in rows]
 
 
+def _names_within(names: list[str], width: int) -> str:
+    """Names joined by commas, as many whole ones as fit in ``width`` characters, then
+    ``+N`` for the rest (a name is never cut); the first is cut with "…" only if it
+    alone is too long.
+
+    >>> _names_within(["tianfu_supercomputing", "yaan_dc"], 26)
+    'tianfu_supercomputing +1'
+    >>> _names_within(["a_very_long_site_name_indeed_yes"], 10)
+    'a_very_lo…'
+    """
+    shown: list[str] = []
+    for i, name in enumerate(names):
+        rest = len(names) - i - 1
+        text = ", ".join(shown + [name]) + (f" +{rest}" if rest else "")
+        if len(text) > width:
+            if not shown:
+                return name[:width - 1] + "…"
+            return ", ".join(shown) + f" +{len(names) - len(shown)}"
+        shown.append(name)
+    return ", ".join(shown)
+
+
 def summary_text(result: Result) -> str:
     """The solution in words and small tables."""
     net = result.network
@@ -79,9 +101,9 @@ def summary_text(result: Result) -> str:
            .groupby(level=0).head(2))
     rows = []
     for k in bc.index:
-        sites = ", ".join(s for (kk, s) in top.index if kk == k)
+        sites = _names_within([s for (kk, s) in top.index if kk == k], 26)
         rows.append([k] + [f"{bc.loc[k, col] / total[k]:.0%}" if total[k] == total[k]
-                           else "-" for col in cols] + [sites[:26]])
+                           else "-" for col in cols] + [sites])
     lines += _table(["class"] + cols + ["main sites"], rows)
 
     if len(result.builds):

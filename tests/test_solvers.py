@@ -89,3 +89,22 @@ def test_partial_plan_is_labelled_not_optimal(china):
     assert r.to_dict()["partial_objective"] == r.partial_objective
     with pytest.raises(netopt.NotOptimalError):
         r.placement
+
+
+@pytest.mark.parametrize("suffix", [".lp", ".mps"])
+def test_lp_file_names_rows_by_what_they_are_and_states_its_scale(tmp_path, suffix):
+    """An outside solver (HiGHS reading the file) finds the toy's hand-worked optimum
+    once the objective is scaled as the file's first line says."""
+    import highspy
+    from netopt.cli import main
+    path = tmp_path / f"toy{suffix}"
+    assert main(["solve", "toy", "--write-lp", str(path)]) == 0
+    text = path.read_text()
+    first = text.splitlines()[0]
+    assert "multiply the optimum by 8760" in first
+    assert "demand(east,ai,year)" in text and "g(hydro_west,year)" in text
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.readModel(str(path))
+    h.run()
+    assert h.getInfo().objective_function_value * 8760 == pytest.approx(575_137_800, rel=1e-9)

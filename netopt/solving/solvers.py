@@ -15,6 +15,7 @@ from enum import Enum
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ..errors import SolverError
 from ..model.lp import LinearProgram
@@ -273,14 +274,12 @@ class HighsModel:
 def to_pulp(lp: LinearProgram):
     """The LP as a `pulp.LpProblem` (for inspection, export and PuLP's solvers).
 
-    Variables are named ``<block>_<i>`` and constraints ``<block>_<i>``, ``i`` being the
-    position in the block; the block's ``labels`` say what each one means.
+    Variables and constraints are named by what they are, from their block's labels:
+    ``x(3,year)``, ``demand(beijing,ai_training,year)`` (`readable_names`).
     """
     import pulp
     prob = pulp.LpProblem(_safe(lp.name), pulp.LpMinimize)
-    names = np.empty(lp.A.shape[1], dtype=object)
-    for blk in lp.variables.values():
-        names[blk.start:blk.stop] = [f"{blk.name}_{i}" for i in range(blk.size)]
+    names = readable_names(lp.variables.values(), lp.A.shape[1])
     lo = [None if np.isinf(v) else float(v) for v in lp.col_lower]
     hi = [None if np.isinf(v) else float(v) for v in lp.col_upper]
     cats = (np.where(lp.integrality, pulp.LpInteger, pulp.LpContinuous) if lp.is_mip
@@ -293,9 +292,7 @@ def to_pulp(lp: LinearProgram):
     prob += pulp.LpAffineExpression([(xs[j], float(c)) for j, c in enumerate(lp.c) if c != 0]
                                     or [(xs[0], 0.0)] if xs else [])
     A = lp.A
-    row_names = np.empty(A.shape[0], dtype=object)
-    for blk in lp.constraints.values():
-        row_names[blk.start:blk.stop] = [f"{blk.name}_{i}" for i in range(blk.size)]
+    row_names = readable_names(lp.constraints.values(), A.shape[0])
     cons = []
     for i in range(A.shape[0]):
         s, e = A.indptr[i], A.indptr[i + 1]
@@ -322,14 +319,58 @@ def _safe(name: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in name) or "netopt"
 
 
+def _name_part(value) -> str:
+    # LP and MPS names take no spaces, brackets, signs or slashes: keep ids readable
+    return "".join(ch if ch.isalnum() or ch in "_.:" else "_" for ch in str(value))
+
+
+def readable_names(blocks, size: int) -> np.ndarray:
+    """A name for every column (or row) from its block's name and labels:
+    ``block(label,label,...)``; a position is added where two would be the same.
+
+    >>> from netopt.model.lp import LPBuilder
+    >>> import pandas as pd
+    >>> b = LPBuilder()
+    >>> blk = b.add_variables("g", pd.DataFrame({"source": ["grid-east", "hydro"],
+    ...                                         "period": ["year", "year"]}), cost=0.0)
+    >>> list(readable_names([blk], 2))
+    ['g(grid_east,year)', 'g(hydro,year)']
+    """
+    names = np.empty(size, dtype=object)
+    for blk in blocks:
+        if blk.size == 0:
+            continue
+        parts = blk.labels.astype(str).map(_name_part) if blk.labels.shape[1] else None
+        if parts is None:
+            names[blk.start:blk.stop] = [f"{blk.name}({i})" for i in range(blk.size)]
+            continue
+        joined = parts.iloc[:, 0].str.cat(parts.iloc[:, 1:], sep=",") if parts.shape[1] > 1 \
+            else parts.iloc[:, 0]
+        names[blk.start:blk.stop] = (blk.name + "(" + joined + ")").to_numpy()
+    seen = pd.Series(names).duplicated(keep=False).to_numpy()
+    names[seen] = [f"{n}#{i}" for i, n in zip(np.flatnonzero(seen), names[seen])]
+    return names
+
+
 def write_lp(lp: LinearProgram, path: str | Path) -> Path:
-    """Write the LP as an LP file, or as MPS when the name ends in ``.mps``."""
+    """Write the LP as an LP file, or as MPS when the name ends in ``.mps``.
+
+    The file opens with a comment that states the objective's scale: costs enter the LP
+    per mean hour of the horizon, so an outside solver's optimum times the horizon's
+    hours is netopt's objective (the plan's cost).
+    """
     path = Path(path)
     prob, _, _ = to_pulp(lp)
-    if path.suffix.lower() == ".mps":
+    mps = path.suffix.lower() == ".mps"
+    if mps:
         prob.writeMPS(str(path))
     else:
         prob.writeLP(str(path))
+    note = (f"netopt: objective in currency per mean hour; multiply the optimum by "
+            f"{lp.objective_scale:g} (the horizon's hours) for the plan's cost. Names: "
+            f"block(labels), see the block tables of netopt.formulate")
+    text = path.read_text()
+    path.write_text((f"* {note}\n" if mps else f"\\* {note} *\\\n") + text)
     return path
 
 

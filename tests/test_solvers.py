@@ -108,3 +108,12 @@ def test_lp_file_names_rows_by_what_they_are_and_states_its_scale(tmp_path, suff
     h.readModel(str(path))
     h.run()
     assert h.getInfo().objective_function_value * 8760 == pytest.approx(575_137_800, rel=1e-9)
+
+
+def test_cli_missing_solver_exits_2_naming_the_installed_ones(capsys):
+    from netopt.cli import main
+    if "glpk" in netopt.available_solvers():
+        pytest.skip("glpk is installed here")
+    assert main(["solve", "toy", "--solver", "glpk"]) == 2  # as the README states
+    err = capsys.readouterr().err
+    assert "not installed" in err and "highs" in err and "Traceback" not in err

@@ -416,10 +416,17 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     return path
 
 
-def write_csv(df: pd.DataFrame, path: str | Path, index: bool = False) -> None:
-    """CSV with full float precision (round-trips exactly), blanks for NaN, LF endings."""
+def write_csv(df: pd.DataFrame, path: str | Path, index: bool = False,
+              exact: bool = False) -> None:
+    """CSV with blanks for NaN and LF endings, byte-deterministic.
+
+    Numbers have 12 significant digits, so computed results carry no float noise
+    (``17.8``, not ``17.799999999999997``); ``exact`` writes each float's shortest
+    round-tripping form instead (instance tables: load -> save -> load is exact).
+    """
     out = df.copy()
     for c in out.columns:
         if out[c].dtype == bool:
             out[c] = out[c].map({True: "true", False: "false"})
-    out.to_csv(path, index=index, lineterminator="\n", na_rep="")
+    out.to_csv(path, index=index, lineterminator="\n", na_rep="",
+               float_format=None if exact else "%.12g")

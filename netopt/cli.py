@@ -501,7 +501,7 @@ def _sweep(args) -> int:
                      pd.read_csv(args.scenarios, dtype=str).to_dict("records")]
     df = sweep(net, params or None, scenarios=scenarios, processes=args.processes,
                scheduler=args.scheduler, out=args.out, solver=args.solver,
-               reuse=not args.no_reuse, fresh=args.fresh)
+               reuse=not args.no_reuse, fresh=args.fresh, progress=True)
     cols = [c for c in df.columns if c in params or c in ("status", "objective",
                                                           "emissions_t")]
     print(df[["scenario"] + cols].to_string(index=False, float_format=_number))

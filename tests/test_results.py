@@ -69,3 +69,33 @@ def test_failed_write_leaves_previous_results(tmp_path, toy, monkeypatch):
         netopt.solve(toy).write(out, overwrite=True)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary left behind
+
+
+@pytest.mark.parametrize("name", ["toy", "china-edwc"])
+def test_numeric_columns_have_numeric_dtypes(name):
+    """select_dtypes("number") keeps every number: only ids, labels and routes are text."""
+    from netopt.solving.results import TABLE_NAMES
+    r = netopt.solve(netopt.load(name))
+    text_ok = {"origin", "class", "site", "node", "route", "period", "link", "from", "to",
+               "arc", "line", "source", "kind", "item", "unit", "region"}
+    for t in TABLE_NAMES:
+        df = getattr(r, t)
+        for col, dtype in df.dtypes.items():
+            if col in text_ok or dtype == bool:
+                continue
+            assert pd.api.types.is_numeric_dtype(dtype), (t, col, dtype)
+
+
+def test_library_sweep_shows_no_progress_bar_unless_asked(toy, capfd):
+    netopt.sweep(toy, {"settings.carbon_price": [0, 50]}, processes=1)
+    assert capfd.readouterr().err == ""
+
+
+def test_result_csvs_carry_no_float_noise(tmp_path):
+    # 0.1 * 178 is 17.799999999999997 in binary floating point; a result file says 17.8
+    import pandas as pd
+    from netopt._files import write_csv
+    write_csv(pd.DataFrame({"v": [0.1 * 178, 1 / 3]}), tmp_path / "r.csv")
+    assert (tmp_path / "r.csv").read_text() == "v\n17.8\n0.333333333333\n"
+    write_csv(pd.DataFrame({"v": [0.1 * 178]}), tmp_path / "i.csv", exact=True)
+    assert float((tmp_path / "i.csv").read_text().split()[1]) == 0.1 * 178  # round-trips

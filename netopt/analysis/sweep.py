@@ -320,7 +320,7 @@ def sweep(network: Network, parameters: Mapping[str, Sequence[Any]] | None = Non
           scenarios: Iterable[Mapping[str, Any]] | None = None,
           metrics: Mapping[str, Metric] | None = None, solver: str = "highs",
           processes: int | None = None, scheduler: Any = None,
-          out: str | Path | None = None, progress: bool = True, reuse: bool = True,
+          out: str | Path | None = None, progress: bool = False, reuse: bool = True,
           time_limit: float | None = None, fresh: bool = False) -> pd.DataFrame:
     """Solve a network under many scenarios.
 
@@ -350,7 +350,8 @@ def sweep(network: Network, parameters: Mapping[str, Sequence[Any]] | None = Non
         last line (a killed writer) is dropped with a warning and solved again. Rows
         lacking a requested metric are solved again.
     progress : bool
-        Show a progress bar (tqdm) on stderr.
+        Show a progress bar (tqdm) on stderr (off by default: a library call prints
+        nothing unless asked; ``netopt sweep`` turns it on).
     reuse : bool
         Reuse the assembled model (default); false solves each scenario from scratch.
     time_limit : float, optional

@@ -339,5 +339,5 @@ def save(net: Network, path: str | os.PathLike, overwrite: bool = False) -> Path
             df = getattr(net, name)
             if not spec.required_file and len(df) == 0:
                 continue
-            write_csv(df.reset_index() if spec.key else df, tmp / spec.file)
+            write_csv(df.reset_index() if spec.key else df, tmp / spec.file, exact=True)
     return path

@@ -291,7 +291,8 @@ class Result:
                 if amount > _TOL:
                     rows.append({"kind": kind, "item": item, "amount": float(amount),
                                  "unit": unit, "cost": float(money)})
-        return pd.DataFrame(rows, columns=["kind", "item", "amount", "unit", "cost"])
+        return pd.DataFrame(rows, columns=["kind", "item", "amount", "unit", "cost"]).astype(
+            {"amount": float, "cost": float})  # numeric even when nothing is built
 
     @cached_property
     def demand_prices(self) -> pd.DataFrame:
@@ -384,7 +385,7 @@ class Result:
         site = self.sites.groupby("site").agg(it_energy_mwh=("it_energy_mwh", "sum"),
                                              node=("node", "first"))
         out["by_site_mwh"] = {k: float(v) for k, v in site["it_energy_mwh"].items()}
-        price = self.sites.groupby("node")["price"].mean()
+        price = self.sites.groupby("site")["price"].mean()  # keyed by site, as by_site_mwh
         out["site_prices"] = {k: float(v) for k, v in price.items()}
         return out
 

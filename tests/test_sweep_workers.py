@@ -18,8 +18,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
 # costs little CPU): long enough to be running when the signal comes.
 SCRIPT = """
 import sys, time
-import netopt
-sweep_module = sys.modules["netopt.analysis.sweep"]
+import netopt.analysis.sweep as sweep_module
 metrics = sweep_module.result_metrics
 sweep_module.result_metrics = lambda r: (time.sleep(0.3), metrics(r))[1]
 from netopt.cli import main

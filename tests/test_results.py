@@ -99,3 +99,21 @@ def test_result_csvs_carry_no_float_noise(tmp_path):
     assert (tmp_path / "r.csv").read_text() == "v\n17.8\n0.333333333333\n"
     write_csv(pd.DataFrame({"v": [0.1 * 178]}), tmp_path / "i.csv", exact=True)
     assert float((tmp_path / "i.csv").read_text().split()[1]) == 0.1 * 178  # round-trips
+
+
+def test_every_reported_number_has_a_unit(tmp_path, toy):
+    """Result columns that do not say their unit in their name get it from units.csv;
+    numbers with no unit at all would be a gap in the convention (README, "Units")."""
+    r = netopt.solve(toy)
+    r.write(tmp_path / "out")
+    units = pd.read_csv(tmp_path / "out" / "units.csv")
+    listed = set(zip(units["table"], units["column"]))
+    from netopt.solving.results import TABLE_NAMES
+    for t in TABLE_NAMES:
+        df = getattr(r, t)
+        for col in df.select_dtypes("number").columns:
+            assert (t, col) in listed, (t, col)
+    assert dict(zip(units["column"], units["unit"]))["shadow_price"].startswith("CNY/")
+    front = netopt.pareto(toy, points=3)
+    assert front.attrs["units"]["carbon_shadow_price"] == "CNY/t CO2"
+    assert front.attrs["units"]["epsilon"] == "t CO2"

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..solving.units import units_of
 from ..errors import InfeasibleError, SolverError
 from ..model.formulation import formulate
 from ..model.lp import Block
@@ -100,4 +101,6 @@ def pareto(network: Network, points: int = 11, *,
             row["carbon_shadow_price"] = max(0.0, -float(out.row_dual[-1]) *
                                              lp.objective_scale)
         rows.append(row)
-    return pd.DataFrame(rows)
+    front = pd.DataFrame(rows)
+    front.attrs["units"] = units_of("pareto", front.columns, network.settings.currency)
+    return front

@@ -36,6 +36,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..solving.units import units_of
 from ..errors import NetoptError, SweepFileError
 from ..model.formulation import formulate, refill
 from ..data.network import Network
@@ -443,7 +444,9 @@ def sweep(network: Network, parameters: Mapping[str, Sequence[Any]] | None = Non
         if sink is not None:
             sink.close()
     df = pd.DataFrame([rows[i] for i in sorted(rows)])
-    return df.set_index("scenario").reset_index()
+    df = df.set_index("scenario").reset_index()
+    df.attrs["units"] = units_of("sweep", df.columns, network.settings.currency)
+    return df
 
 
 def _plain(v):

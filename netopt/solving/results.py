@@ -15,6 +15,7 @@ from ..errors import NotOptimalError
 from ..model.components.windows import windows
 from ..model.formulation import TB_PER_GBPS_HOUR, Formulation, option_paths
 from ..data.network import Network
+from .units import units_of
 from .solvers import SolverOutput, Status
 
 __all__ = ["Result", "set_summary_view"]
@@ -394,6 +395,16 @@ class Result:
         `netopt.views.report.summary_text`)."""
         return _summary_view(self)
 
+    @property
+    def units(self) -> pd.DataFrame:
+        """The unit of every number in the result tables: table, column, unit
+        (`netopt.solving.units`; written as ``units.csv`` by `write`)."""
+        cur = self.network.settings.currency
+        rows = [(t, c, u) for t in TABLE_NAMES
+                for c, u in units_of(t, getattr(self, t).columns, cur).items()]
+        rows += [("costs", "value", cur)]
+        return pd.DataFrame(rows, columns=["table", "column", "unit"])
+
     def write(self, folder: str | Path, overwrite: bool = False) -> Path:
         """Write every table as CSV plus ``summary.json`` into ``folder``, whole or not
         at all (a temporary folder is filled, then exchanged with ``folder`` in one step).
@@ -419,6 +430,7 @@ class Result:
                 write_csv(getattr(self, name), tmp / f"{name}.csv")
             write_csv(self.costs.rename("value").rename_axis("part").reset_index(),
                       tmp / "costs.csv")
+            write_csv(self.units, tmp / "units.csv")
             (tmp / "summary.json").write_text(json.dumps(self.to_dict(), indent=2,
                                                          ensure_ascii=False) + "\n",
                                               encoding="utf-8")

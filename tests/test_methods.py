@@ -85,3 +85,10 @@ def test_cli_method(capsys):
     assert "argument --method: invalid choice: 'fastest'" in err and err.count("\n") == 1
     assert main(["solve", "toy", "--solver", "cbc", "--method", "dual"]) == 2
     assert "argument --method" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("method", EXACT + ["pdlp"])
+def test_the_method_reaches_highs_options(method):
+    h = HighsModel(formulate(netopt.load("toy")).lp, method=method).h
+    for k, v in METHODS[method].items():
+        assert h.getOptionValue(k)[1] == v

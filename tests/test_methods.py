@@ -51,9 +51,19 @@ def test_method_is_recorded_in_the_summary():
     assert netopt.solve(netopt.load("toy"), "cbc").to_dict()["method"] == ""
 
 
-def test_auto_rule():
-    small = formulate(netopt.load("toy")).lp
-    assert choose_method(small) == "dual"
+def test_auto_rule(seasons_lp):
+    # measured: the dual simplex on every LP shape (benchmarks/RESULTS.md); a MIP
+    # (a site opened whole or not) keeps HiGHS's own choice
+    assert choose_method(formulate(netopt.load("toy")).lp) == "dual"
+    assert choose_method(seasons_lp) == "dual"
+    toy = netopt.load("toy")
+    sites = toy.sites.reset_index()
+    sites["fixed_cost_year"] = [None, 1e6]
+    mip = formulate(netopt.Network(**{**toy.tables, "sites": sites},
+                                   settings=toy.settings)).lp
+    assert mip.is_mip and choose_method(mip) == "choose"
+    r = netopt.solve(netopt.Network(**{**toy.tables, "sites": sites}, settings=toy.settings))
+    assert r.ok and r.method == "choose"
 
 
 def test_a_re_solve_with_another_method_changes_every_option():

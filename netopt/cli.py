@@ -273,6 +273,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--stats", action="store_true",
                    help="print the LP's size and coefficient ranges (to stderr)")
     s.add_argument("--plot", metavar="FILE.png", type=image_file, help="write the solution map")
+    s.add_argument("--method", default="auto", choices=_methods(),
+                   help="HiGHS's LP method: auto (default: by size and structure, see "
+                   "benchmarks/RESULTS.md), dual, primal, simplex, ipm, pdlp, hipo (where "
+                   "the HiGHS build has it), choose (HiGHS's own default)")
 
     rp = command("report", help="write a self-contained HTML report")
     rp.add_argument("path", nargs="?", default=None, metavar="PATH", type=instance_path,
@@ -364,6 +368,27 @@ def _parser() -> argparse.ArgumentParser:
                     help="replace OUT if it is an instance netopt wrote (files "
                     "netopt did not write there are kept)")
 
+    ag = command("aggregate", help="cut an hourly year to K typical days (tsam)",
+                        description="IN is an hourly instance: every period weighs 1 h "
+                        "and names its day in periods.csv's window column, 24 hours a "
+                        "day (instances/README.md). Writes OUT, an instance of K x 24 "
+                        "periods weighted by the days each typical day stands for, plus "
+                        "OUT/aggregation.json (weights, which day went where, the error "
+                        "of each series). Deferrable work balances within each typical "
+                        "day (cyclic per day).")
+    ag.add_argument("path", metavar="IN", type=instance_path,
+                    help="hourly instance folder or built-in name")
+    ag.add_argument("out", metavar="OUT", type=output_dir, help="instance folder to write")
+    ag.add_argument("--days", type=positive_int, required=True, metavar="K",
+                    help="typical days (1 to the days in IN)")
+    ag.add_argument("--objective-error", action="store_true",
+                    help="also solve IN whole (one LP over every hour: small networks "
+                    "only) and OUT, and report how far apart their optima are")
+    ag.add_argument("--method", default="auto", choices=_methods(),
+                    help="HiGHS's LP method for --objective-error (default: auto)")
+    ag.add_argument("--overwrite", action="store_true",
+                    help="replace OUT if it is an instance netopt wrote")
+
     f = command("pareto", help="the cost-carbon frontier")
     f.add_argument("path", nargs="?", default=None, metavar="PATH", type=instance_path,
                    help=_PATH_HELP)
@@ -374,13 +399,22 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _methods() -> list[str]:
+    from .solving.methods import METHODS
+    return ["auto", *METHODS]
+
+
 def _solve(args) -> int:
     if args.out:  # refuse before a long solve, not after
         _check_out(args.out, args.overwrite, args.path)
+    if args.method != "auto" and args.solver.lower() != "highs":
+        print(f"netopt solve: error: argument --method: {args.method} is a HiGHS method; "
+              f"--solver {args.solver} takes only auto", file=sys.stderr)
+        return 2
     net = load(args.path)
     result = solve(net, args.solver, time_limit=args.time_limit, write_lp_to=args.write_lp,
                    allow_unserved=False if args.strict else None, routes_per_pair=args.routes,
-                   mip_gap=args.mip_gap)
+                   mip_gap=args.mip_gap, method=args.method)
     if args.stats:
         print(_stats_text(result.formulation.lp.stats()), file=sys.stderr)
     if args.json:
@@ -570,6 +604,40 @@ def _generate(args) -> int:
     return 0
 
 
+def _aggregate(args) -> int:
+    from ._files import check_folder
+    from .analysis.aggregate import hourly_days, objective_error, typical_days
+    from .data.instance import resolve
+    check_folder(args.out, "instance", overwrite=args.overwrite,
+                 protect=[resolve(args.path)])  # before any work
+    net = load(args.path)
+    n = len(hourly_days(net))
+    if args.days > n:
+        print(f"netopt aggregate: error: argument --days: {args.days} is more than the "
+              f"{n} days in {args.path}; choose 1 to {n}", file=sys.stderr)
+        return 2
+    agg = typical_days(net, args.days)
+    print(f"netopt aggregate: {n} days of {net.name} -> {agg.k} typical days (tsam)\n")
+    w = agg.weights
+    print("Days each typical day stands for: " + ", ".join(
+        f"{t} {v:g}" for t, v in w.items()) + f" (total {w.sum():g} days, "
+        f"{w.sum() * 24:,.0f} h)")
+    err = agg.error[["rmse", "mae", "mean_input", "mean_typical", "rmse_normalised"]]
+    print("\nAggregation error of each series (own units; rmse_normalised on 0..1, as "
+          "tsam reports):")
+    print(err.to_string(float_format=lambda v: f"{v:.4g}"))
+    if args.objective_error:
+        o = objective_error(net, agg, method=args.method)
+        print(f"\nObjective: hourly input solved whole {o['full']:,.0f}, typical days "
+              f"{o['typical']:,.0f}: relative error {o['relative_error']:+.3%} "
+              f"({o['full_columns']:,} vs {o['typical_columns']:,} LP columns, "
+              f"{o['full_seconds']:.1f} vs {o['typical_seconds']:.1f} s)")
+    agg.write(args.out, overwrite=args.overwrite)
+    print(f"\nwrote {args.out}: {agg.network!r} (and aggregation.json); deferrable work "
+          "balances within each typical day (cyclic per day)")
+    return 0
+
+
 def _validate(args) -> int:
     net = load(args.path)
     sizes = ", ".join(f"{len(getattr(net, t))} {t.replace('_', ' ')}" for t in
@@ -605,7 +673,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     run = {"solve": _solve, "validate": _validate, "instances": _instances,
            "compare": _compare, "sweep": _sweep, "breakeven": _breakeven,
-           "pareto": _pareto, "generate": _generate, "report": _report}[args.command]
+           "pareto": _pareto, "generate": _generate, "report": _report,
+           "aggregate": _aggregate}[args.command]
     logging.basicConfig(format="netopt: %(message)s", stream=sys.stderr,
                         level=logging.DEBUG if args.debug else logging.INFO)
     from .views import report  # noqa: F401 - the text of Result.summary() (registers it)

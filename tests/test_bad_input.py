@@ -183,6 +183,9 @@ def _bad_values(tmp_path):
         ("generate", "classes"): "9", ("generate", "demand_nodes"): "0",
         ("generate", "routes"): "-5", ("generate", "seed"): "-1",
         ("pareto", "path"): "", ("pareto", "points"): "1", ("pareto", "csv"): str(tmp_path),
+        ("solve", "method"): "fastest",
+        ("aggregate", "path"): "", ("aggregate", "out"): str(a_file),
+        ("aggregate", "days"): "0", ("aggregate", "method"): "hipo9",
     }
 
 
@@ -191,6 +194,8 @@ _REQUIRED = {
     ("sweep", "path"): "toy", ("breakeven", "path"): "toy", ("validate", "path"): "toy",
     ("breakeven", "param"): "settings.carbon_price", ("breakeven", "low"): "0",
     ("breakeven", "high"): "100", ("breakeven", "decides"): "objective>0",
+    ("aggregate", "path"): "toy", ("aggregate", "out"): "never-written",
+    ("aggregate", "days"): "4",
 }
 
 

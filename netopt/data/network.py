@@ -280,12 +280,13 @@ class Network:
     @cached_property
     def availability_matrix(self) -> pd.DataFrame:
         """Available share of each source's capacity, sources x periods (default 1)."""
-        m = pd.DataFrame(1.0, index=self.sources.index, columns=self.periods.index)
-        if len(self.availability):
-            a = self.availability.pivot(index="source", columns="period",
-                                        values="availability")
-            m.update(a)
-        return m
+        if not len(self.availability):
+            return pd.DataFrame(1.0, index=self.sources.index, columns=self.periods.index)
+        # reindex, not DataFrame.update: update goes column by column (30 s at 8760 h)
+        a = self.availability.pivot(index="source", columns="period",
+                                    values="availability")
+        return a.reindex(index=self.sources.index, columns=self.periods.index
+                         ).fillna(1.0).astype(float)
 
     def with_values(self, tables: Mapping[str, pd.DataFrame],
                     settings: Mapping[str, Any], changed: set[tuple[str, str]]) -> Network:

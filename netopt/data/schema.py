@@ -422,6 +422,14 @@ def _coerce_float(raw: pd.Series, col: Column, file: str, labels: np.ndarray,
         # NaN from a non-blank cell is a bad cell; inf from a non-word is an overflow.
         values = pd.to_numeric(text.where(~blank & ~is_inf), errors="coerce")
         values = values.astype(float).where(~is_inf, INF)
+        # pd.to_numeric is not correctly rounded before pandas 3.1 ("0.30000000000000004"
+        # gave 0.3): what it read as a finite number is read again by Python's float.
+        ok = values.notna() & ~is_inf
+        if ok.any():
+            try:
+                values[ok] = text[ok].astype(float).to_numpy()
+            except ValueError:  # a spelling only pandas reads: keep its value
+                pass
         bad = ~blank & values.isna()
         over = ~blank & np.isinf(values) & ~_is_inf_word(lower)
         unit = col.unit or "no unit"

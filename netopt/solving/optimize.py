@@ -22,7 +22,7 @@ _LARGE = 200_000  # columns from which solve() says what it is doing
 def solve(network: Network, solver: str = "highs", *, allow_unserved: bool | None = None,
           routes_per_pair: int | None = None, time_limit: float | None = None,
           mip_gap: float = 1e-6, write_lp_to: str | Path | None = None,
-          options: dict | None = None) -> Result:
+          options: dict | None = None, method: str = "auto") -> Result:
     """Place every workload so that data, electricity, carbon and tariff cost is least.
 
     Parameters
@@ -46,6 +46,11 @@ def solve(network: Network, solver: str = "highs", *, allow_unserved: bool | Non
         Also write the LP (``.lp``) or MPS (``.mps``) file there before solving.
     options : dict, optional
         Solver options (HiGHS option names, or PuLP solver keyword arguments).
+    method : str
+        HiGHS's LP method: ``"auto"`` (default: chosen by size and structure, see
+        `netopt.solvers.choose_method`), ``"dual"``, ``"primal"``, ``"simplex"``,
+        ``"ipm"``, ``"pdlp"``, ``"hipo"`` (where the HiGHS build has it) or ``"choose"``
+        (HiGHS's own default). The one used is ``result.method``.
 
     Returns
     -------
@@ -76,7 +81,8 @@ def solve(network: Network, solver: str = "highs", *, allow_unserved: bool | Non
                  f"{rows:,}", f"{cols:,}", time.perf_counter() - t0, solver)
     if write_lp_to is not None:
         write_lp(f.lp, write_lp_to)
-    out = solve_lp(f.lp, solver, time_limit=time_limit, mip_gap=mip_gap, options=options)
+    out = solve_lp(f.lp, solver, time_limit=time_limit, mip_gap=mip_gap, options=options,
+                   method=method)
     if cols >= _LARGE:
         log.info("solver finished in %.1f s: %s", out.seconds, out.status)
     result = Result(network, f, out)

@@ -69,6 +69,8 @@ class Result:
         self.status = output.status
         self.message = output.message
         self.solver = output.solver
+        #: HiGHS's LP method that ran ("dual", "ipm", ...; "" for other solvers).
+        self.method = getattr(output, "method", "")
         self.seconds = output.seconds
         lp = formulation.lp
         self.objective = (output.objective * lp.objective_scale
@@ -372,6 +374,7 @@ class Result:
         and site, and electricity prices at the site nodes."""
         out: dict[str, Any] = {"network": self.network.name, "status": str(self.status),
                                "message": self.message, "solver": self.solver,
+                               "method": self.method,
                                "currency": self.network.settings.currency,
                                "objective": None if not self.ok else float(self.objective)}
         if not self.ok:

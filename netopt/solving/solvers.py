@@ -17,11 +17,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .methods import METHODS
 from ..errors import SolverError
 from ..model.lp import LinearProgram
 
 __all__ = ["Status", "SolverOutput", "HighsModel", "solve_lp", "available_solvers",
-           "write_lp"]
+           "write_lp", "METHODS", "choose_method", "highs_methods"]
 
 
 class Status(str, Enum):
@@ -56,6 +57,10 @@ class SolverOutput:
     #: MIP only: best bound on the objective (LP units) and relative gap.
     mip_bound: float = float("nan")
     mip_gap: float = float("nan")
+    #: HiGHS only: the method that ran (a key of `METHODS`), "" for other solvers.
+    method: str = ""
+
+
 
 
 # PuLP names for the short names people type; any name PuLP knows works too.
@@ -79,7 +84,8 @@ def available_solvers() -> list[str]:
 
 
 def solve_lp(lp: LinearProgram, solver: str = "highs", *, time_limit: float | None = None,
-             mip_gap: float = 1e-6, options: dict | None = None) -> SolverOutput:
+             mip_gap: float = 1e-6, options: dict | None = None,
+             method: str = "auto") -> SolverOutput:
     """Solve a `LinearProgram`.
 
     Parameters
@@ -94,19 +100,68 @@ def solve_lp(lp: LinearProgram, solver: str = "highs", *, time_limit: float | No
         Relative gap at which a mixed-integer solve stops as optimal.
     options : dict, optional
         Extra options passed to the solver (HiGHS option names, or keyword arguments of
-        the PuLP solver class).
+        the PuLP solver class); HiGHS options given here win over the method's.
+    method : str
+        HiGHS only: ``"auto"`` (default: `choose_method`) or a key of `METHODS`
+        (``"dual"``, ``"primal"``, ``"simplex"``, ``"ipm"``, ``"pdlp"``, ``"hipo"``,
+        ``"choose"``). Other solvers take only ``"auto"``.
 
     Raises
     ------
     SolverError
-        If the solver is unknown or not installed.
+        If the solver is unknown or not installed, or the method unknown or not in this
+        HiGHS build.
     """
     if solver.lower() == "highs":
-        return HighsModel(lp, options).solve(time_limit, mip_gap)
+        return HighsModel(lp, options, method=method).solve(time_limit, mip_gap)
+    if method not in ("auto", None):
+        raise SolverError(f"method {method!r} is a HiGHS method; solver {solver!r} "
+                          "takes only 'auto'")
     return _solve_pulp(lp, solver, time_limit, mip_gap, options or {})
 
 
 # -- HiGHS ------------------------------------------------------------------------------
+def choose_method(lp: LinearProgram) -> str:
+    """The HiGHS method ``method="auto"`` runs, from the LP's size and structure.
+
+    Measured on netopt's LPs (benchmarks/methods.py, benchmarks/RESULTS.md "HiGHS
+    methods"; highspy 1.15.1, 2 cores): the serial dual simplex was the fastest or
+    within noise of HiGHS's default on every shape, 1e4 to 1.2e6 columns, deep (many
+    periods) and wide (one period), china-edwc-seasons and china-edwc over 30 days of
+    hours; IPX, the primal simplex and PDLP were 3-40 times slower or hit the 90 s limit
+    at 1e6 columns. No measured size or shape favoured another method, so every LP gets
+    the dual simplex (and keeps its warm starts in sweeps). HiPO, which an earlier build
+    measured at 1.3 times the dual simplex's time, is not in the PyPI wheels and is left
+    out. A MIP keeps HiGHS's own choice.
+    """
+    if lp.is_mip:
+        return "choose"
+    return "dual"
+
+
+def highs_methods() -> list[str]:
+    """The keys of `METHODS` this HiGHS build accepts (``hipo`` needs a build with
+    its linear algebra; the wheels on PyPI up to highspy 1.16 lack it)."""
+    import highspy
+    with _quiet_stdout():
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        ok = [m for m, opts in METHODS.items()
+              if all(h.setOptionValue(k, v) == highspy.HighsStatus.kOk
+                     for k, v in opts.items())]
+    return ok
+
+
+def _resolve_method(method: str | None, lp: LinearProgram) -> str:
+    method = "auto" if method is None else str(method)
+    if method == "auto":
+        return choose_method(lp)
+    if method not in METHODS:
+        raise SolverError(f"unknown method {method!r}; use auto or one of "
+                          f"{', '.join(METHODS)}")
+    return method
+
+
 @contextlib.contextmanager
 def _quiet_stdout():
     """Silence C-level stdout (HiGHS prints a banner when constructed).
@@ -151,6 +206,14 @@ def _highs_model(lp: LinearProgram):
     return h
 
 
+def _highspy_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("highspy")
+    except PackageNotFoundError:  # pragma: no cover
+        return "?"
+
+
 class HighsModel:
     """An LP held in one HiGHS instance, re-solved after its costs and bounds change.
 
@@ -162,12 +225,26 @@ class HighsModel:
     ----------
     lp : LinearProgram
     options : dict, optional
-        HiGHS options.
+        HiGHS options (they win over the method's).
+    method : str
+        ``"auto"`` (`choose_method`) or a key of `METHODS`; ``self.method`` is the one
+        that runs.
     """
 
-    def __init__(self, lp: LinearProgram, options: dict | None = None):
+    def __init__(self, lp: LinearProgram, options: dict | None = None,
+                 method: str = "auto"):
+        import highspy
         self.lp = lp
+        self.method = _resolve_method(method, lp)
         self.h = _highs_model(lp)
+        for k, v in METHODS[self.method].items():
+            with _quiet_stdout():  # HiGHS prints why it refuses an option
+                refused = self.h.setOptionValue(k, v) != highspy.HighsStatus.kOk
+            if refused:
+                raise SolverError(
+                    f"method {self.method!r} is not available in this HiGHS build "
+                    f"(highspy {_highspy_version()}); available: "
+                    f"{', '.join(highs_methods())}")
         self._options = dict(options or {})
         for k, v in self._options.items():
             self.h.setOptionValue(k, v)
@@ -232,7 +309,9 @@ class HighsModel:
                    S.kUnboundedOrInfeasible: Status.INFEASIBLE,
                    S.kModelEmpty: Status.OPTIMAL}  # no variables: optimal at zero
         st = mapping.get(status, Status.ERROR)
-        out = SolverOutput(st, f"HiGHS: {text}", "highs", time.perf_counter() - t0)
+        out = SolverOutput(st, f"HiGHS ({self.method}): {text}", "highs",
+                           time.perf_counter() - t0,
+                           method=self.method)
         c = self._vec[0]
         info = h.getInfo()
         feasible = info.primal_solution_status == 2  # kSolutionStatusFeasible

@@ -131,7 +131,7 @@ def test_cli_sweep_and_breakeven(capsys, tmp_path):
                  "--low", "100", "--high", "2000", "--decides", "west_share:ai>0.95",
                  "--tol", "0.01"]) == 0
     out = capsys.readouterr().out
-    value = float(out.split("flips at ")[1].split()[0])
+    value = float(" ".join(out.split()).split("flips at ")[1].split()[0])  # text is wrapped
     assert value == pytest.approx((1.25 * 730 - 0.9) / 1.2, abs=0.01)
 
 

@@ -62,7 +62,7 @@ def test_relay_by_hand():
         (0.05 * 0.6 + 0.225 * 0.4 + 0.175 * 0.2) * H, rel=1e-9)
     assert r.transport_energy["cost"].sum() == pytest.approx(
         (0.05 * 700 + 0.225 * 500 + 0.175 * 300) * H, rel=1e-9)
-    assert "Moving data drew 3.94 k MWh" in r.summary()
+    assert "Moving data drew 3.94 k MWh (1.36 k t CO2, at the local average" in r.summary()
     assert r.to_dict()["totals"]["transport_energy_mwh"] == pytest.approx(0.45 * H)
     # the levelised allocation still adds up to the plan's cost
     from netopt.levelised import cost_by_demand

@@ -60,8 +60,8 @@ def summary_text(result: Result) -> str:
               f"{human(t['power_sent_mwh'], 'MWh')}, losses "
               f"{human(t['transmission_losses_mwh'], 'MWh')}"]
     if t["transport_energy_mwh"] > 0:
-        lines.append(f"Moving data drew {human(t['transport_energy_mwh'], 'MWh')} in the "
-                     f"network ({human(t['transport_emissions_t'], 't CO2')} at the local "
+        lines.append(f"Moving data drew {human(t['transport_energy_mwh'], 'MWh')} "
+                     f"({human(t['transport_emissions_t'], 't CO2')}, at the local "
                      "average factor)")
     if t["unserved_mwh"] > 0:
         lines += ["", f"!! UNSERVED DEMAND: {human(t['unserved_mwh'], 'MWh')} of IT work "

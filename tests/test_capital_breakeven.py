@@ -5,17 +5,22 @@ power; the west has cheap power and room for a data centre. Serving the east's w
 needs either a western data centre and fibre bandwidth (move the data) or an eastern
 data centre and a power line (move the power). Per MWh of IT work run all year:
 
-    move data  = delta (c + K_bw / (0.45 x 8760)) + PUE_w p_w + K_w / 8760
-    move power = PUE_e (p_w + tau + K_line / 8760) / eta + K_e / 8760
+    move data  = delta (c + K_bw / (0.45 x 8760) + e (q_e + p_w) / 2) + PUE_w p_w + K_w / 8760
+    move power = PUE_e q_e + K_e / 8760,   q_e = (p_w + tau + K_line / 8760) / eta
 
-with K the annual capital per unit (MW_IT of site, Gbps of bandwidth, MW of line).
-The closed form below is written here from that algebra, not taken from netopt.
+with K the annual capital per unit (MW_IT of site, Gbps of bandwidth, MW of line), and
+e the fibre's energy per TB (MWh; kWh per TB-km x length + kWh per TB / 1000), drawn
+half at each end: the west's half at p_w, the east's half on power the line brings
+(q_e, the east having none of its own). The closed form below is written here from
+that algebra, not taken from netopt.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+
+from conftest import two_node
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +30,11 @@ H = 8760.0
 DEMAND = 10.0
 
 
-def _network(delta, p_w, tau, eta, pue_e, pue_w, k_e, k_w, k_line, k_bw, c):
+LENGTH_KM = 2000.0
+
+
+def _network(delta, p_w, tau, eta, pue_e, pue_w, k_e, k_w, k_line, k_bw, c,
+             e_km=0.0, e_hop=0.0):
     return netopt.Network(
         nodes=pd.DataFrame({"id": ["east", "west"], "lat": [31.2, 26.4],
                             "lon": [121.5, 106.3], "region": ["east", "west"]}),
@@ -36,6 +45,8 @@ def _network(delta, p_w, tau, eta, pue_e, pue_w, k_e, k_w, k_line, k_bw, c):
         sources=pd.DataFrame({"id": ["w"], "node": ["west"], "marginal_cost": [p_w]}),
         backbone_links=pd.DataFrame({"id": ["fibre"], "from": ["east"], "to": ["west"],
                                      "latency_ms": [10.0], "cost_per_tb": [c],
+                                     "length_km": [LENGTH_KM], "kwh_per_tb_km": [e_km],
+                                     "kwh_per_tb_hop": [e_hop],
                                      "bandwidth_gbps": [0.0],
                                      "max_bandwidth_gbps": [1e6],
                                      "capex_per_gbps_year": [k_bw]}),
@@ -49,10 +60,13 @@ def _network(delta, p_w, tau, eta, pue_e, pue_w, k_e, k_w, k_line, k_bw, c):
         settings={"name": "two-node-capital"})
 
 
-def _closed_form(p_w, tau, eta, pue_e, pue_w, k_e, k_w, k_line, k_bw, c):
-    per_tb = c + k_bw / (0.45 * H)
+def _closed_form(p_w, tau, eta, pue_e, pue_w, k_e, k_w, k_line, k_bw, c, e_km=0.0,
+                 e_hop=0.0):
+    q_e = (p_w + tau + k_line / H) / eta
+    e = (e_km * LENGTH_KM + e_hop) / 1000  # MWh per TB over the fibre
+    per_tb = c + k_bw / (0.45 * H) + e * (q_e + p_w) / 2
     fixed_data = pue_w * p_w + k_w / H
-    power = pue_e * (p_w + tau + k_line / H) / eta + k_e / H
+    power = pue_e * q_e + k_e / H
     return (power - fixed_data) / per_tb, per_tb, fixed_data, power
 
 
@@ -61,11 +75,12 @@ def _closed_form(p_w, tau, eta, pue_e, pue_w, k_e, k_w, k_line, k_bw, c):
        pue_e=st.floats(1.1, 1.6), pue_w=st.floats(1.1, 1.6),
        k_e=st.floats(0, 3e6), k_w=st.floats(0, 3e6), k_line=st.floats(0, 5e5),
        k_bw=st.floats(0, 5e5), c=st.floats(1, 100),
+       e_km=st.sampled_from([0.0, 0.0005, 0.005]), e_hop=st.floats(0, 60),
        side=st.sampled_from([0.6, 1.4]))
 def test_lp_choice_and_cost_follow_the_capital_break_even(p_w, tau, eta, pue_e, pue_w,
                                                           k_e, k_w, k_line, k_bw, c,
-                                                          side):
-    args = (p_w, tau, eta, pue_e, pue_w, k_e, k_w, k_line, k_bw, c)
+                                                          e_km, e_hop, side):
+    args = (p_w, tau, eta, pue_e, pue_w, k_e, k_w, k_line, k_bw, c, e_km, e_hop)
     star, per_tb, fixed_data, power = _closed_form(*args)
     assume(star > 0.05)
     delta = star * side  # 40 % below or above the break-even
@@ -91,3 +106,37 @@ def test_without_capital_the_break_even_ignores_build_costs():
     assert pd.isna(plain)
     with_cap = netopt.breakeven_table(net, capital=True)["delta_star"].iloc[0]
     assert with_cap == pytest.approx(_closed_form(*args)[0], rel=1e-9)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(p_w=st.floats(100, 600), dearer=st.floats(0.05, 1.0), tau=st.floats(0, 150),
+       eta=st.floats(0.85, 0.99), pue_e=st.floats(1.1, 1.6), pue_w=st.floats(1.1, 1.6),
+       c=st.floats(1, 100), e_hop=st.floats(0, 60), side=st.sampled_from([0.6, 1.4]))
+def test_transport_energy_break_even_without_capital(p_w, dearer, tau, eta, pue_e, pue_w,
+                                                     c, e_hop, side):
+    """Existing capacity (nothing to build), the east with dearer power of its own: the
+    line's power costs q_e = (p_w + tau) / eta there, for the home site and for the
+    east's half of the fibre's energy alike, and
+
+        delta* = (PUE_e q_e - PUE_w p_w) / (c + e (q_e + p_w) / 2)."""
+    q_e = (p_w + tau) / eta
+    p_e = q_e * (1 + dearer)
+    e = e_hop / 1000
+    per_tb = c + e * (q_e + p_w) / 2
+    star = (pue_e * q_e - pue_w * p_w) / per_tb
+    assume(star > 0.05)
+    delta = star * side
+    net = two_node(delta=delta, price_w=p_w, price_e=p_e, tariff=tau, eta=eta,
+                   pue_e=pue_e, pue_w=pue_w, cost_per_tb=c, demand=DEMAND,
+                   transport_kwh_per_tb_hop=e_hop)
+    r = netopt.solve(net)
+    assert r.status == "optimal"
+    per_mwh = min(delta * per_tb + pue_w * p_w, pue_e * q_e)
+    assert r.objective == pytest.approx(DEMAND * H * per_mwh, rel=1e-6)
+    west = r.placement.loc[r.placement["site"] == "site_w", "mw_it"].sum()
+    assert west == pytest.approx(DEMAND if side < 1 else 0.0, abs=1e-6)
+    row = netopt.breakeven_table(net).iloc[0]
+    assert row["delta_star"] == pytest.approx(star, rel=1e-9)
+    assert row["transport_mwh_per_tb"] == pytest.approx(e, rel=1e-12)
+    assert row["cost_move_data"] == pytest.approx(delta * per_tb + pue_w * p_w, rel=1e-9)
+    assert row["winner"] == ("data" if side < 1 else "power")

@@ -284,7 +284,10 @@ def breakeven_table(network: Network, *, routes_per_pair: int | None = None,
     - local power: the same home site on its own cheapest energy.
 
     The break-even data intensity is ``delta* = (PUE_h q_h - PUE_s p_s) / (c_s - c_h)``;
-    below it, data should move. Capacities are ignored: this is
+    below it, data should move. Each route's ``c`` is everything a TB costs along it:
+    its price, and the energy the network equipment draws (``transport_mwh_per_tb``,
+    (6d): half of each link's energy at each of its ends) at the least price of power
+    where it is drawn (``transport_energy_per_tb``): ``c = c_price + sum_n e_n p_n``. Capacities are ignored: this is
     the marginal trade-off, which the LP then weighs against capacity.
 
     With ``capital=True`` it is the trade-off of serving new work with new capacity
@@ -308,7 +311,9 @@ def breakeven_table(network: Network, *, routes_per_pair: int | None = None,
     DataFrame
         origin, class, site, home_site, route, latency_ms, cost_per_tb, site_price,
         cost_move_data, cost_move_power (NaN where no line brings s's power home),
-        cost_local_power, delta_star, winner (``data``, ``power`` or ``local``).
+        cost_local_power, delta_star, winner (``data``, ``power`` or ``local``),
+        transport_mwh_per_tb (energy drawn along the route to s, MWh per TB) and
+        transport_energy_per_tb (its cost per TB, inside cost_per_tb).
 
     Examples
     --------
@@ -323,13 +328,18 @@ def breakeven_table(network: Network, *, routes_per_pair: int | None = None,
     z = zones(network)
     opt = f.options.assign(path=option_paths(f, network.link_data))
     site_k = pd.Series(0.0, index=network.sites.index)
+    local = _local_price(network)
     if capital:
         opt["cost_per_tb"] = opt["cost_per_tb"] + _bandwidth_capital_per_tb(network, f)
         grows = network.sites["max_it_capacity_mw"].notna()
         site_k = network.annual_capex["sites"].where(grows, 0.0) / 8760
+    # the energy of moving data (docs/model.md, (6d)), at the price where it is drawn
+    e_route, e_cost = _transport_energy_per_tb(network, f, local, capital)
+    opt["transport_mwh_per_tb"] = e_route
+    opt["transport_energy_per_tb"] = e_cost
+    opt["cost_per_tb"] = opt["cost_per_tb"] + e_cost
     opt = opt.sort_values("cost_per_tb").drop_duplicates(["origin", "class", "site"])
     opt = opt.assign(home=z.loc[opt["origin"]].to_numpy() == z.loc[opt["node"]].to_numpy())
-    local = _local_price(network)
     pue = network.sites["pue"]
     delta = network.classes["data_intensity_tb_per_mwh"]
     delivered: dict[str, pd.Series] = {}
@@ -369,12 +379,35 @@ def breakeven_table(network: Network, *, routes_per_pair: int | None = None,
                          "cost_move_data": move_data, "cost_move_power": move_power,
                          "cost_local_power": cost_local if np.isfinite(cost_local) else np.nan,
                          "delta_star": star,
-                         "winner": min(choices, key=choices.get) if choices else ""})
+                         "winner": min(choices, key=choices.get) if choices else "",
+                         "transport_mwh_per_tb": s.transport_mwh_per_tb,
+                         "transport_energy_per_tb": s.transport_energy_per_tb})
     cols = ["origin", "class", "site", "home_site", "route", "latency_ms", "cost_per_tb",
             "site_price", "cost_move_data", "cost_move_power", "cost_local_power",
-            "delta_star", "winner"]
+            "delta_star", "winner", "transport_mwh_per_tb", "transport_energy_per_tb"]
     return (pd.DataFrame(rows, columns=cols)
             .sort_values(["origin", "class", "cost_move_data"], ignore_index=True))
+
+
+def _transport_energy_per_tb(network: Network, f: Formulation, local: pd.Series,
+                             capital: bool) -> tuple[np.ndarray, np.ndarray]:
+    """MWh the network equipment draws per TB along each option's route (half of each
+    link's energy at each of its ends, (6d)), and its cost: each node's share at the
+    least price of power there (its own sources, or power delivered over the lines,
+    with the lines' capital when ``capital``)."""
+    from ..model.components.transport_energy import route_node_energy
+    per = route_node_energy(network.link_data, f.routes.hops)
+    n_routes = len(f.routes.table)
+    route = f.options["route"].to_numpy(dtype=np.int64)
+    if not len(per):
+        return np.zeros(len(route)), np.zeros(len(route))
+    price = _delivered(network, local, capital)
+    r = per["route"].to_numpy(dtype=np.int64)
+    e = per["mwh_per_tb"].to_numpy()
+    mwh = np.bincount(r, weights=e, minlength=n_routes)
+    cost = np.bincount(r, weights=e * price.reindex(per["node"]).to_numpy(),
+                       minlength=n_routes)
+    return mwh[route], cost[route]
 
 
 def _bandwidth_capital_per_tb(network: Network, f: Formulation) -> np.ndarray:

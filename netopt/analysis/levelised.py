@@ -16,6 +16,8 @@ cost per MWh of computing for each workload class, the shared parts are allocate
   MWh leaving it, to a site or into a line, carries the mix's average cost; a line
   adds its tariff and capital per MWh sent, and its losses raise the cost per MWh
   delivered);
+- **energy of moving data** (docs/model.md, (6d)): each placement's draws at the nodes
+  along its route, at the same average cost of the power used there, in ``energy``;
 - **unserved** demand: its value of lost load, to the demand left unserved.
 
 The parts add up to the plan's total cost. This is an average (levelised) cost, not the
@@ -95,6 +97,13 @@ def cost_by_demand(result: Result) -> pd.DataFrame:
 
     parts = [p for p in PARTS if p != "unserved"]
     out = pl.groupby(["origin", "class"])[["mwh_it", *parts]].sum()
+    te = result.transport_energy
+    if len(te):  # moving data's energy, where it is drawn, at that node's average cost
+        cost = te["energy_mwh"].to_numpy() * avg.reindex(pd.MultiIndex.from_frame(
+            te[["node", "period"]])).fillna(0.0).to_numpy()
+        moved = pd.Series(cost).groupby([te["origin"].to_numpy(),
+                                         te["class"].to_numpy()]).sum()
+        out["energy"] += moved.reindex(out.index, fill_value=0.0).to_numpy()
     un = result.unserved.groupby(["origin", "class"])[["mwh_it", "cost"]].sum()
     out = out.reindex(out.index.union(un.index), fill_value=0.0)
     out["unserved_mwh"] = un["mwh_it"].reindex(out.index, fill_value=0.0)

@@ -55,7 +55,7 @@ def result_metrics(result: Result) -> dict[str, Any]:
     """The numbers a sweep records for one solve.
 
     status, objective, the cost parts, emissions_t, unserved_mwh, data_moved_tb,
-    power_sent_mwh, transmission_losses_mwh, and ``west_share:<class>`` (share of each
+    power_sent_mwh, transmission_losses_mwh, transport_energy_mwh (moving data's), and ``west_share:<class>`` (share of each
     class's demand served at sites whose node has region ``west``).
     """
     row: dict[str, Any] = {"status": str(result.status), "objective": result.objective}
@@ -64,7 +64,7 @@ def result_metrics(result: Result) -> dict[str, Any]:
     row.update({k: float(v) for k, v in result.costs.items() if k != "total"})
     t = result.totals()
     for k in ("emissions_t", "unserved_mwh", "data_moved_tb", "power_sent_mwh",
-              "transmission_losses_mwh"):
+              "transmission_losses_mwh", "transport_energy_mwh"):
         row[k] = t[k]
     bc = result.by_class()
     total = bc.sum(axis=1)

@@ -30,7 +30,10 @@ _GRAPH_SENSITIVE = {("backbone_links", "latency_ms"), ("backbone_links", "length
                     ("classes", "max_latency_ms"), ("settings", "route_factor"),
                     ("settings", "fibre_ms_per_km"), ("sources", "capacity_mw"),
                     ("power_lines", "capacity_mw"), ("availability", "availability"),
-                    ("demand", "mw_it")}
+                    ("demand", "mw_it"),
+                    ("settings", "transport_kwh_per_tb_km"),
+                    ("settings", "transport_kwh_per_tb_hop"),
+                    ("backbone_links", "kwh_per_tb_km"), ("backbone_links", "kwh_per_tb_hop")}
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,8 @@ class Settings:
     route_factor: float = 1.4
     data_cost_per_tb_km: float | None = None
     discount_rate: float = 0.08
+    transport_kwh_per_tb_km: float = 0.0
+    transport_kwh_per_tb_hop: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as a plain dict, in declaration order."""
@@ -220,6 +225,11 @@ class Network:
         per_km = self.settings.data_cost_per_tb_km
         df["cost_per_tb"] = df["cost_per_tb"].fillna(df["length_km"] *
                                                      (np.nan if per_km is None else per_km))
+        # energy of moving data (docs/model.md, (6d)): MWh per TB over the link
+        df["kwh_per_tb_km"] = df["kwh_per_tb_km"].fillna(self.settings.transport_kwh_per_tb_km)
+        df["kwh_per_tb_hop"] = df["kwh_per_tb_hop"].fillna(
+            self.settings.transport_kwh_per_tb_hop)
+        df["mwh_per_tb"] = (df["kwh_per_tb_km"] * df["length_km"] + df["kwh_per_tb_hop"]) / 1000
         return df
 
     @cached_property
@@ -338,7 +348,7 @@ def check_network(net: Network) -> None:
         Naming each demand row no site can serve within its latency limit, and each
         site whose node no power source can reach.
     """
-    issues = _unreachable_demand(net) + _unpowered_sites(net)
+    issues = _unreachable_demand(net) + _unpowered_sites(net) + _unpowered_links(net)
     if issues:
         raise ValidationError(issues)
 
@@ -383,7 +393,8 @@ def _unreachable_demand(net: Network) -> list[Issue]:
     return row_issues(net._files["demand"], rows, "node", message)
 
 
-def _unpowered_sites(net: Network) -> list[Issue]:
+def _powered_nodes(net: Network) -> set:
+    """Nodes a power source with capacity can reach over the power lines."""
     arcs = net.power_arcs
     g = nx.DiGraph()
     g.add_nodes_from(net.nodes.index)
@@ -395,7 +406,11 @@ def _unpowered_sites(net: Network) -> list[Issue]:
     live = net.sources[(net.sources["capacity_mw"] * avail) > 0]
     root = object()  # one search from all live sources at once
     g.add_edges_from((root, n) for n in set(live["node"]))
-    powered = nx.descendants(g, root)
+    return nx.descendants(g, root)
+
+
+def _unpowered_sites(net: Network) -> list[Issue]:
+    powered = _powered_nodes(net)
     unpowered = np.flatnonzero(~net.sites["node"].isin(powered).to_numpy())
 
     def message(k):
@@ -405,3 +420,34 @@ def _unpowered_sites(net: Network) -> list[Issue]:
                 "it on the power lines")
 
     return row_issues(net._files["sites"], net._labels["sites"][unpowered], "node", message)
+
+
+def _unpowered_links(net: Network) -> list[Issue]:
+    """Links that draw transport energy (docs/model.md, (6d)) at an end node no power
+    reaches: the energy of moving data needs power where it is drawn."""
+    ld = net.link_data
+    draws = ld["mwh_per_tb"].to_numpy() > 0
+    if not draws.any():
+        return []
+    powered = _powered_nodes(net)
+    dark = [[n for n in (a, b) if n not in powered]
+            for a, b in zip(ld["from"].to_numpy(), ld["to"].to_numpy())]
+    bad = np.flatnonzero(draws & np.array([bool(d) for d in dark]))
+    per_hop = (ld["kwh_per_tb_hop"].to_numpy() > 0)[bad]
+    given = net.backbone_links[["kwh_per_tb_km", "kwh_per_tb_hop"]].notna().to_numpy()[bad]
+
+    def message(k):
+        nodes = " and ".join(show(n) for n in dark[bad[k]])
+        return (f"link {show(ld.index[bad[k]])} draws energy for moving data (half of it "
+                f"at each end), but no power source or line reaches {nodes}: add a "
+                "source there, or set its kwh_per_tb_km and kwh_per_tb_hop to 0")
+
+    # name the column that gives the energy: the link's own, else the setting's
+    cols = np.where(given[:, 1] | (~given[:, 0] & per_hop), "kwh_per_tb_hop", "kwh_per_tb_km")
+    out = []
+    for col in ("kwh_per_tb_km", "kwh_per_tb_hop"):
+        sel = np.flatnonzero(cols == col)
+        out += row_issues(net._files["backbone_links"],
+                          net._labels["backbone_links"][bad[sel]], col,
+                          lambda k, sel=sel: message(sel[k]))
+    return out

@@ -200,6 +200,15 @@ TABLES: dict[str, TableSpec] = {
                        "the link; blank = length_km x data_cost_per_tb_km (network.yaml)",
                        required=False, default=np.nan, low=0, high=BIG_PRICE),
                 *_expansion("max_bandwidth_gbps", "Gbps", "bandwidth", 1e9, per_km=True),
+                Column("kwh_per_tb_km", "float", "kWh/(TB km)", "energy the network "
+                       "equipment draws per TB carried, per km of length_km; blank = "
+                       "transport_kwh_per_tb_km (network.yaml)", required=False,
+                       default=np.nan, low=0, high=1e3),
+                Column("kwh_per_tb_hop", "float", "kWh/TB", "energy the network equipment "
+                       "draws per TB carried over the link, whatever its length; blank = "
+                       "transport_kwh_per_tb_hop (network.yaml). The link's energy is "
+                       "drawn half at each end node, which then needs power",
+                       required=False, default=np.nan, low=0, high=1e5),
             ),
             required_file=False, non_empty=False,
         ),
@@ -613,6 +622,12 @@ SETTINGS: tuple[Column, ...] = (
     Column("discount_rate", "float", "1/year", "real discount rate that annualises "
            "overnight capital costs (capex_per_* with lifetime_years)", default=0.08,
            low=0, high=1),
+    Column("transport_kwh_per_tb_km", "float", "kWh/(TB km)", "energy of moving data per "
+           "TB and km of link, for links without kwh_per_tb_km; drawn half at each end "
+           "of the link", default=0.0, low=0, high=1e3),
+    Column("transport_kwh_per_tb_hop", "float", "kWh/TB", "energy of moving data per TB "
+           "and link crossed, for links without kwh_per_tb_hop; drawn half at each end "
+           "of the link", default=0.0, low=0, high=1e5),
 )
 
 
@@ -682,6 +697,8 @@ def markdown_tables() -> str:
         if c.default is None:
             return "required"
         if isinstance(c.default, float) and np.isnan(c.default):
+            if c.name in ("kwh_per_tb_km", "kwh_per_tb_hop"):
+                return f"`transport_{c.name}`"
             return "derived" if c.name in ("length_km", "latency_ms", "cost_per_tb") else "none"
         if c.default == "" or isinstance(c.default, bool):
             return "blank" if c.default == "" else str(c.default).lower()

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .._files import atomic_folder, write_csv
 from ..errors import NotOptimalError
+from ..model.components.transport_energy import option_node_energy
 from ..model.components.windows import windows
 from ..model.formulation import TB_PER_GBPS_HOUR, Formulation, option_paths
 from ..data.network import Network
@@ -226,12 +227,92 @@ class Result:
         df["utilisation"] = np.where(np.isfinite(cap) & (cap > 0), busy / np.where(cap > 0, cap, 1), 0.0)
         w = net.periods["weight_h"].loc[df["period"]].to_numpy()
         df["tb_moved"] = (df["gbps_forward"] + df["gbps_backward"]) * TB_PER_GBPS_HOUR * w
+        # energy of moving data over the link (6d), drawn half at each end node
+        df["energy_mwh"] = df["tb_moved"] * ld["mwh_per_tb"].loc[df["link"]].to_numpy()
         blab = f.lp.constraints["bandwidth"].labels
         sp = pd.Series(-self._per_mwh("bandwidth"), index=pd.MultiIndex.from_arrays(
             [blab["link"], blab["period"]])).clip(lower=0.0)
         sp = sp.groupby(level=[0, 1]).max()
         df["shadow_price"] = sp.reindex(idx).fillna(0.0).to_numpy()
         return df
+
+    @cached_property
+    def transport_energy(self) -> pd.DataFrame:
+        """Energy of moving data (docs/model.md, (6d)), where it is drawn: origin,
+        class, site, node (where drawn), period, energy_mwh, price (the node's, per MWh),
+        cost (energy_mwh x price), emission_factor (t CO2/MWh: the average of the power
+        used at the node, `node_emission_factors`) and emissions_t. One row per used
+        option, node and period; empty without transport energy."""
+        cols = ["origin", "class", "site", "node", "period", "energy_mwh", "price", "cost",
+                "emission_factor", "emissions_t"]
+        f = self.formulation
+        x = self._values("x")
+        lab = f.lp.variables["x"].labels
+        d = option_node_energy(self.network, f.options, f.routes.hops)
+        if not len(d):
+            return pd.DataFrame({c: pd.Series(dtype=object if c in cols[:5] else float)
+                                 for c in cols})
+        O = len(f.options)
+        T = len(self.network.periods)
+        t = np.repeat(np.arange(T), len(d))
+        o = np.tile(d["option"].to_numpy(), T)
+        xv = x[t * O + o]
+        keep = xv > _TOL
+        t, o, xv = t[keep], o[keep], xv[keep]
+        per = np.tile(d["mwh_per_mwh_it"].to_numpy(), T)[keep]
+        opt = f.options.iloc[o]
+        period = self.network.periods.index.to_numpy(dtype=object)[t]
+        w = self.formulation.weights.to_numpy()[t]
+        df = pd.DataFrame({"origin": opt["origin"].to_numpy(), "class": opt["class"].to_numpy(),
+                           "site": opt["site"].to_numpy(),
+                           "node": np.tile(d["node"].to_numpy(dtype=object), T)[keep],
+                           "period": period, "energy_mwh": xv * per * w})
+        key = pd.MultiIndex.from_frame(df[["node", "period"]])
+        df["price"] = self.node_prices.set_index(["node", "period"])["price"].reindex(
+            key).to_numpy()
+        df["cost"] = df["energy_mwh"] * df["price"]
+        df["emission_factor"] = self.node_emission_factors.reindex(key).fillna(0.0).to_numpy()
+        df["emissions_t"] = df["energy_mwh"] * df["emission_factor"]
+        return df[cols]
+
+    @cached_property
+    def node_emission_factors(self) -> pd.Series:
+        """Average emissions of the power used at each node and period (t CO2/MWh), by
+        proportional sharing: power arriving over lines mixes with local generation,
+        and every MWh leaving the node (to a site, to moving data, into a line) carries
+        the mix's average. For node n with local generation G (emissions E) and lines l
+        arriving (sent f_l, efficiency eta_l), the factor phi_n solves
+
+            phi_n (G_n + sum_l eta_l f_l) = E_n + sum_l phi_from(l) f_l,
+
+        so a line's losses raise the factor of what it delivers, and the factors times
+        the energy used at every node add up to the plan's emissions. 0 where a node
+        uses no power."""
+        import scipy.sparse as sp
+        from scipy.sparse.linalg import spsolve
+        net = self.network
+        periods, nodes = net.periods.index, net.nodes.index
+        src, pw = self.sources, self.power_lines
+        N, T = len(nodes), len(periods)
+
+        def key(n, t):
+            return nodes.get_indexer(n) * T + periods.get_indexer(t)
+
+        gen, emis = np.zeros(N * T), np.zeros(N * T)
+        np.add.at(gen, key(src["node"], src["period"]), src["generation_mwh"].to_numpy())
+        np.add.at(emis, key(src["node"], src["period"]), src["emissions_t"].to_numpy())
+        live = pw[pw["sent_mwh"] > 0]
+        to, frm = key(live["to"], live["period"]), key(live["from"], live["period"])
+        inflow = gen.copy()
+        np.add.at(inflow, to, live["delivered_mwh"].to_numpy())
+        idle = inflow <= 0
+        A = sp.csr_matrix((np.concatenate([np.where(idle, 1.0, inflow),
+                                           -live["sent_mwh"].to_numpy()]),
+                           (np.concatenate([np.arange(N * T), to]),
+                            np.concatenate([np.arange(N * T), frm]))), shape=(N * T, N * T))
+        phi = spsolve(A.tocsc(), np.where(idle, 0.0, emis)) if N * T else np.zeros(0)
+        return pd.Series(np.atleast_1d(phi), index=pd.MultiIndex.from_product(
+            [nodes, periods], names=["node", "period"]), name="t_co2_per_mwh")
 
     @cached_property
     def power_lines(self) -> pd.DataFrame:
@@ -341,7 +422,13 @@ class Result:
 
     # -- summaries -----------------------------------------------------------------------
     def totals(self) -> dict[str, float]:
-        """Energy, emissions, data and power moved over the horizon."""
+        """Energy, emissions, data and power moved over the horizon.
+
+        ``energy_drawn_mwh`` is what the sites draw (IT x PUE); ``transport_energy_mwh``
+        what moving data draws along the routes (6d), and ``transport_emissions_t`` its
+        emissions at the average factor of the power used where it is drawn
+        (`node_emission_factors`); both are inside ``emissions_t``.
+        """
         pl, src, pw = self.placement, self.sources, self.power_lines
         return {
             "it_energy_mwh": float(pl["mwh_it"].sum()),
@@ -354,6 +441,10 @@ class Result:
             "power_delivered_mwh": float(pw["delivered_mwh"].sum()),
             "transmission_losses_mwh": float(pw["losses_mwh"].sum()),
             "unserved_mwh": float(self.unserved["mwh_it"].sum()),
+            # moving data (6d): MWh drawn by the network equipment, and its emissions
+            # at the average factor of the power used where it is drawn
+            "transport_energy_mwh": float(self.links["energy_mwh"].sum()),
+            "transport_emissions_t": float(self.transport_energy["emissions_t"].sum()),
         }
 
     def by_class(self) -> pd.DataFrame:

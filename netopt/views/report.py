@@ -81,6 +81,10 @@ def summary_text(result: Result) -> str:
               f"Data moved {human(t['data_moved_tb'], 'TB')}; power sent "
               f"{human(t['power_sent_mwh'], 'MWh')}, losses "
               f"{human(t['transmission_losses_mwh'], 'MWh')}"]
+    if t["transport_energy_mwh"] > 0:
+        lines.append(f"Moving data drew {human(t['transport_energy_mwh'], 'MWh')} "
+                     f"({human(t['transport_emissions_t'], 't CO2')}, at the local "
+                     "average factor)")
     if t["unserved_mwh"] > 0:
         lines += ["", f"!! UNSERVED DEMAND: {human(t['unserved_mwh'], 'MWh')} of IT work "
                   f"could not be served (priced at the value of lost load):"]

@@ -274,7 +274,7 @@ RATIOS = ("| variables | **linopy / netopt** (total) | netopt / floor | linopy /
 def _times_row(r: dict) -> str:
     m = _summary(r)
     no, li, pu = m["netopt"], m["linopy"], m["pulp"]
-    return (f"| {r['cols']:,} | {r['rows']:,} | {r['nnz']:,} | "
+    return (f"| {r['shape']} {r['cols']:,} | {r['rows']:,} | {r['nnz']:,} | "
             f"{no['routes'] + no['assembly']:.2f} | {no['solve']:.2f} | {no['extract']:.2f} | "
             f"**{no['total']:.2f}** | {li['routes']:.2f} | {li['build']:.2f} | "
             f"{li['to_highs']:.2f} | {li['solve']:.2f} | {li['read_back']:.2f} | "
@@ -287,7 +287,7 @@ def _ratios_row(r: dict) -> str:
     no, li, fl, pu, rest, mem = (m[k] for k in ("netopt", "linopy", "floor", "pulp",
                                                  "rest", "mem"))
     its = m["iterations"]
-    return (f"| {r['cols']:,} | **{li['total'] / no['total']:.2f}** | "
+    return (f"| {r['shape']} {r['cols']:,} | **{li['total'] / no['total']:.2f}** | "
             f"{no['total'] / fl:.2f} | {li['total'] / fl:.2f} | "
             + (f"{pu['total'] / fl:.2f}" if pu else "-") + " | "
             f"{rest['netopt']:.2f} | {rest['linopy']:.2f} | "
@@ -302,7 +302,7 @@ def tables(rows: list[dict]) -> str:
     return "\n".join([TIMES, *map(_times_row, rows), "", RATIOS, *map(_ratios_row, rows)])
 
 
-def profile(target: float, shape: str, top: int = 25) -> str:
+def profile(target: float, shape: str, top: int = 20) -> str:
     """cProfile of linopy's build (model, then the matrices handed to HiGHS)."""
     import cProfile
     import io
@@ -326,12 +326,23 @@ def profile(target: float, shape: str, top: int = 25) -> str:
         wall = time.perf_counter() - t0
     out = io.StringIO()
     st = pstats.Stats(pr, stream=out)
+
+    def cum(file_end: str, func: str) -> float:
+        return max((v[3] for (fn, _, f), v in st.stats.items()
+                    if fn.endswith(file_end) and f == func), default=0.0)
+    parts = {"linopy_model.build (the linopy API calls)": cum("linopy_model.py", "build"),
+             "of which importing modules on first use (chiefly dask, which xarray's "
+             "duck-array check imports; it is installed here)": cum("", "_find_and_load"),
+             "of which reindex + fillna of the grouped sums": cum("linopy_model.py", "over"),
+             "Highs._build_solver_model (matrices, addVars, addRows)":
+                 cum("solvers.py", "_build_solver_model")}
+    summary = "\n".join(f"{v:6.2f} s  {k}" for k, v in parts.items())
     st.sort_stats("cumulative").print_stats(top)
-    cum = out.getvalue()
+    cumtext = out.getvalue()
     out = io.StringIO()
     pstats.Stats(pr, stream=out).sort_stats("tottime").print_stats(top)
     return (f"linopy build + matrices to HiGHS at {target:.0e} ({shape}): {wall:.2f} s under "
-            f"the profiler\n\n--- by cumulative time ---\n{_trim(cum)}\n"
+            f"the profiler\n{summary}\n\n--- by cumulative time ---\n{_trim(cumtext)}\n"
             f"--- by own time ---\n{_trim(out.getvalue())}")
 
 
@@ -353,7 +364,7 @@ def report(rows: list[dict], prof: str | None, repeats: int) -> str:
              f"{version('xarray')} (load average {load:.1f} at the end: the 2 cores are "
              "shared with other work).", "",
              "The LP family of the Scale section (`netopt.generate`, "
-             + ", ".join(sorted({r["shape"] for r in rows})) + " shape) is written a second "
+             + " and ".join(dict.fromkeys(r["shape"] for r in rows)) + " shapes) is written a second "
              "time with linopy (benchmarks/linopy_model.py): labelled variables "
              "`x(period, option)`, `u(period, pair)`, `g(period, source)`, "
              "`f(period, arc)`, constraints from `groupby(...).sum()` of them, the "
@@ -380,7 +391,16 @@ def report(rows: list[dict], prof: str | None, repeats: int) -> str:
              "matrices and the highspy model), solve (HiGHS's run), read back (after the "
              "run: `solve()` assigning primal and dual values, then every variable's "
              "`.solution`). Outside HiGHS = total − solve.", "",
-             tables(rows), ""]
+             "Sizes measured: " + "; ".join(
+                 f"{sh}: " + ", ".join(f"{r['cols']:,}" for r in rows if r["shape"] == sh)
+                 for sh in dict.fromkeys(r["shape"] for r in rows))
+             + " variables (the wide shape at 10^6, whose solves take about a minute "
+             "each, did not fit the time box). Made by `linopy_peer.py --json deep.json`, "
+             "`--shape wide --sizes 1e4,1e5 --json wide.json`, `--profile 1e6` and "
+             "`--report deep.json,wide.json --profile-text profile.txt`. At 10^4, most of linopy's "
+             "build is a one-time cost of a fresh process (first use of xarray and linopy, "
+             "including the import of dask; see the profile below), not the model's size.",
+             "", tables(rows), ""]
     big = [r for r in rows if r["target"] >= 1e6]
     for r in big:
         m = _summary(r)

@@ -394,6 +394,8 @@ def _parser() -> argparse.ArgumentParser:
                    help=_PATH_HELP)
     f.add_argument("--points", type=int_at_least(2), default=11,
                    help="points on the frontier, both ends included (default: 11)")
+    f.add_argument("--solver", default="highs", type=solver_name,
+                   help="as for solve (default: highs)")
     f.add_argument("--csv", metavar="FILE", type=output_file,
                    help="write the frontier table as CSV")
     return p
@@ -583,7 +585,7 @@ def _unit_of(net, address: str) -> str:
 def _pareto(args) -> int:
     from ._files import write_csv
     from .analysis.pareto import pareto
-    front = pareto(load(args.path), points=args.points)
+    front = pareto(load(args.path), points=args.points, solver=args.solver)
     cols = ["epsilon", "objective", "emissions_t", "carbon_shadow_price"]
     print(front[cols].to_string(index=False, float_format=_number))
     if args.csv:

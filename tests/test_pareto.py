@@ -36,3 +36,10 @@ def test_cli_pareto(capsys):
     from netopt.cli import main
     assert main(["pareto", "toy", "--points", "3"]) == 0
     assert "carbon_shadow_price" in capsys.readouterr().out
+
+
+def test_pareto_with_cbc_gives_the_same_frontier(toy):
+    a = netopt.pareto(toy, points=4)
+    b = netopt.pareto(toy, points=4, solver="cbc")
+    assert np.allclose(a["epsilon"], b["epsilon"], rtol=1e-6)
+    assert np.allclose(a["objective"], b["objective"], rtol=1e-6)

@@ -14,14 +14,14 @@ from ..model.formulation import formulate
 from ..model.lp import Block
 from ..data.network import Network
 from ..solving.results import Result
-from ..solving.solvers import HighsModel, Status
+from ..solving.solvers import HighsModel, Status, solve_lp
 from .sweep import result_metrics
 
 __all__ = ["pareto"]
 
 
-def pareto(network: Network, points: int = 11, *,
-           routes_per_pair: int | None = None) -> pd.DataFrame:
+def pareto(network: Network, points: int = 11, *, routes_per_pair: int | None = None,
+           solver: str = "highs") -> pd.DataFrame:
     """Least cost for each emission cap, from least emissions to least cost.
 
     Every demand is served (strict mode), or unserved work would be the cleanest.
@@ -33,6 +33,10 @@ def pareto(network: Network, points: int = 11, *,
     network : Network
     points : int
         Number of points, both ends included (>= 2).
+    routes_per_pair : int, optional
+    solver : str
+        ``"highs"`` (default: one model, only the cap moves, warm starts) or any solver
+        `netopt.solve` takes (each point solved from scratch).
 
     Returns
     -------
@@ -70,13 +74,14 @@ def pareto(network: Network, points: int = 11, *,
                   constraints={**lp.constraints, "emissions": Block(
                       "emissions", row, row + 1, pd.DataFrame({"cap": ["total"]}))})
     f2 = replace(f, lp=lp2)
-    model = HighsModel(lp2)
+    model = HighsModel(lp2) if solver == "highs" else None
 
     def run(cap, c=None):
-        model.update(c=lp2.c if c is None else c,
-                     row_upper=np.append(lp.row_upper, cap))
-        out = model.solve()
-        return out
+        cost, upper = lp2.c if c is None else c, np.append(lp.row_upper, cap)
+        if model is None:
+            return solve_lp(replace(lp2, c=cost, row_upper=upper), solver)
+        model.update(c=cost, row_upper=upper)
+        return model.solve()
 
     cheapest = run(np.inf)
     if cheapest.status is Status.INFEASIBLE:

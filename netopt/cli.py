@@ -526,6 +526,10 @@ def _sweep(args) -> int:
     import pandas as pd
     from .analysis.scenarios import parse_assignment, parse_value
     from .analysis.sweep import sweep
+    if not args.set and not args.scenarios:  # say it in the CLI's words, before loading
+        print("netopt sweep: error: nothing to sweep: give --set ADDRESS=V1,V2,... "
+              "(repeat for a grid) or --scenarios CSV", file=sys.stderr)
+        return 2
     if args.out:  # appended to, so it must be a sweep log netopt wrote (or new)
         from ._files import check_file, is_sweep_log
         check_file(args.out, is_sweep_log, overwrite=True)

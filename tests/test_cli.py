@@ -152,3 +152,14 @@ def test_output_fits_80_columns_and_cuts_no_word(argv, capsys):
                        for w in re.findall(r"[a-z_]+", out))
     if argv[0] == "breakeven":  # the unit and the direction are said
         assert "CNY/(TB km)" in out and "below it the decision is true" in " ".join(out.split())
+
+
+def test_messages_speak_cli(tmp_path, capsys):
+    assert main(["sweep", "toy"]) == 2
+    err = capsys.readouterr().err
+    assert "--set" in err and "--scenarios" in err and "parameters" not in err
+    out = tmp_path / "r"
+    assert main(["solve", "toy", "--out", str(out)]) == 0
+    assert main(["solve", "toy", "--out", str(out)]) == 2  # netopt's own: --overwrite
+    err = capsys.readouterr().err
+    assert "--overwrite" in err and "overwrite=True" not in err

@@ -88,6 +88,9 @@ class Comparison:
         same for emissions (``emissions_cut_alone``, ``emissions_cut_last_added``, t),
         all over the horizon.
 
+    ``unserved`` lists the first three cases' unserved demand, as before;
+    ``menu_unserved`` the same for the other cases of the menu.
+
     The table's rows after the first three are the menu of `CASES`: ``nothing_moves``
     (work runs in its origin's zone, no power line carries power, deferrable work is
     fixed in time, no storage), ``<lever>_alone`` and ``all_but_<lever>``.
@@ -99,6 +102,7 @@ class Comparison:
     builds: pd.DataFrame
     levelised: pd.DataFrame
     levers: pd.DataFrame | None = None
+    menu_unserved: pd.DataFrame | None = None
 
     def __str__(self) -> str:
         t = self.table.set_index("scenario").loc[list(SCENARIOS)]
@@ -138,10 +142,7 @@ class Comparison:
         if len(self.unserved):
             lines += ["", "Unserved demand in the counterfactuals (priced at the value of "
                       "lost load):"]
-            names = list(self.results)
-            same = {n for i, n in enumerate(names)  # a case solved as an earlier one
-                    if any(self.results[n] is self.results[m] for m in names[:i])}
-            shown = self.unserved[~self.unserved["scenario"].isin(same)]
+            shown = self.unserved
             groups = shown.groupby(["scenario", "reason"], sort=False)
             for (scenario, reason), rows in groups:
                 lines += textwrap.wrap(f"{scenario}: {reason}", 78, initial_indent="  ",
@@ -284,10 +285,11 @@ def compare(network: Network, *, routes_per_pair: int | None = None) -> Comparis
                        ignore_index=True)[build_cols]
              .astype({"amount": float, "cost": float}))
     table = table[[c for c in lead if c in table] + rest]
-    return Comparison(table, results,
-                      pd.DataFrame(unserved, columns=["scenario", "origin", "class",
-                                                      "mwh_it", "reason"]),
-                      built, pd.DataFrame(levelised), _lever_values(table))
+    un = pd.DataFrame(unserved, columns=["scenario", "origin", "class", "mwh_it", "reason"])
+    first = un["scenario"].isin(SCENARIOS)
+    return Comparison(table, results, un[first].reset_index(drop=True), built,
+                      pd.DataFrame(levelised), _lever_values(table),
+                      un[~first].reset_index(drop=True))
 
 
 def _unserved(name: str, r: Result, f: Formulation, away: np.ndarray,

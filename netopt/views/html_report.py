@@ -198,9 +198,10 @@ def html_report(network: Network, result: Result | None = None, *,
                   "Each case may build what the instance lets it build; capital is "
                   "annualised.</p>",
                   _table(t[cols].T, index="per year, " + cur)]
-        if len(comp.builds):
+        b3 = comp.builds[comp.builds["scenario"].isin(SCENARIOS)]
+        if len(b3):
             parts += ["<p>What each case builds:</p>",
-                      _table(comp.builds.groupby(["scenario", "kind", "unit"])[
+                      _table(b3.groupby(["scenario", "kind", "unit"])[
                           ["amount", "cost"]].sum(), index="case / what / unit")]
         if len(comp.levelised):
             parts += [f"<p>Cost per MWh of eastern computing served ({cur}/MWh of IT "

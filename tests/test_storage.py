@@ -326,3 +326,11 @@ def test_lp_without_storage_is_unchanged(name, monkeypatch):
     assert (lp.A != before.A).nnz == 0 and lp.A.shape == before.A.shape
     for v in ("c", "col_lower", "col_upper", "row_lower", "row_upper"):
         np.testing.assert_array_equal(getattr(lp, v), getattr(before, v))
+
+
+def test_save_leaves_out_a_blank_span_and_an_empty_storage_table(tmp_path):
+    """A network without storage saves as before: no storage.csv, no span_h column."""
+    net = power_only([100.0])
+    netopt.save(net, tmp_path / "plain")
+    assert not (tmp_path / "plain" / "storage.csv").exists()
+    assert "span_h" not in (tmp_path / "plain" / "periods.csv").read_text()

@@ -292,8 +292,9 @@ def _parser() -> argparse.ArgumentParser:
 
     command("instances", help="list the built-in instances")
 
-    c = command("compare", help="joint optimum vs move-power-only vs "
-                       "move-data-only, and the break-even data intensities")
+    c = command("compare", help="the four levers (move data, move power, shift in "
+                   "time, store energy): joint optimum vs move-power-only vs "
+                   "move-data-only, and the break-even data intensities")
     c.add_argument("path", nargs="?", default=None, metavar="PATH", type=instance_path,
                    help=_PATH_HELP)
     c.add_argument("--out", metavar="DIR", type=output_dir,
@@ -504,15 +505,18 @@ def _compare(args) -> int:
         from ._format import human
         flex = flexibility(net)
         gain = flex.loc["flexibility_gain"]
-        print(f"\nDeferrable work ({', '.join(net.classes.index[net.classes['deferrable']])})"
-              f" saves {human(gain['total'], net.settings.currency)} and absorbs "
-              f"{human(gain['curtailed_mwh'], 'MWh')} of clean supply that fixed work "
-              f"would leave unused ({human(gain['curtailed_mwh_west'], 'MWh')} in the west).")
+        print("\n" + "\n".join(textwrap.wrap(
+            f"Deferrable work ({', '.join(net.classes.index[net.classes['deferrable']])})"
+            f" saves {human(gain['total'], net.settings.currency)} and absorbs "
+            f"{human(gain['curtailed_mwh'], 'MWh')} of clean supply that fixed work "
+            f"would leave unused ({human(gain['curtailed_mwh_west'], 'MWh')} in the "
+            "west).", 80)))
     if args.out:
         from ._files import atomic_folder, write_csv
         with atomic_folder(args.out, "results", overwrite=args.overwrite,
                            writer="netopt compare") as tmp:
             write_csv(comp.table, tmp / "comparison.csv")
+            write_csv(comp.levers.reset_index(), tmp / "levers.csv")
             write_csv(comp.unserved, tmp / "unserved.csv")
             write_csv(comp.builds, tmp / "builds.csv")
             write_csv(comp.levelised.rename_axis("class").reset_index(),

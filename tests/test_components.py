@@ -49,7 +49,7 @@ def test_a_new_component_takes_part_without_touching_the_core(toy, monkeypatch):
     f = formulate(toy)
     names = list(f.lp.variables)
     # per-period variables first (component order), then build variables
-    assert names.index("f") + 1 == names.index("dump") < names.index("site_build")
+    assert names.index("soc") + 1 == names.index("dump") < names.index("site_build")
     for name in ("x", "u", "g", "f"):
         assert f.lp.variables[name].start == base.formulation.lp.variables[name].start
     assert f.lp.constraints["balance"].size == base.formulation.lp.constraints["balance"].size

@@ -35,7 +35,8 @@ def test_toy_matrix_by_hand(toy):
     assert cols == 5 + 3 + 2 + 1
     assert {k: b.size for k, b in lp.constraints.items()} == {
         "demand": 3, "demand_window": 0, "site_capacity": 2, "bandwidth": 0,
-        "line_capacity": 0, "balance": 2}
+        "line_capacity": 0, "storage_soc": 0, "storage_charge_capacity": 0,
+        "storage_discharge_capacity": 0, "storage_energy_capacity": 0, "balance": 2}
     assert rows == 7
     assert _linprog(lp) == pytest.approx(575_137_800, rel=1e-9)
 

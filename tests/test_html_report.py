@@ -83,7 +83,8 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
                          timeout=120).stdout
     assert 'data-figures-ok="true"' in dom, dom[:500]
     figures = report.read_text(encoding="utf-8").count("<img ")
-    assert figures == 4  # costs, map (static, for print), break-even, two-way sensitivity
+    # costs, map (static, for print), the levers' values, break-even, two-way sensitivity
+    assert figures == 5
     assert f'data-figures="{figures}"' in dom
     assert 'data-external-requests="0"' in dom  # the page fetched nothing from outside
     assert 'data-ready="true"' in dom  # the interactive map's script ran

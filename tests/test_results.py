@@ -33,7 +33,8 @@ def test_to_dict_is_json_with_status_objective_costs(china_result):
     assert d["status"] == "optimal"
     assert d["objective"] == pytest.approx(china_result.objective)
     assert set(d["costs"]) == {"data_transport", "electricity", "carbon", "transmission",
-                               "unserved", "expansion", "fixed", "total"}
+                               "unserved", "expansion", "fixed", "total"} | (
+        {"storage"} if len(china_result.network.storage) else set())
 
 
 def test_summary_fits_80_columns(china_result):

@@ -30,8 +30,11 @@ def solar(season: str) -> np.ndarray:
 
 
 def profiles() -> dict[str, pd.DataFrame]:
-    periods = pd.DataFrame([(f"{s}-h{h:02d}", 8760 / 96, s) for s in SEASONS for h in range(24)],
-                           columns=["id", "weight_h", "window"])
+    # each hour of a season's day stands for 91.25 days and lasts one hour: storage's
+    # state of charge follows the day (span_h), which repeats on each of those days
+    periods = pd.DataFrame([(f"{s}-h{h:02d}", 8760 / 96, s, 1) for s in SEASONS
+                            for h in range(24)],
+                           columns=["id", "weight_h", "window", "span_h"])
     # Horinger wind+solar: half wind at a flat 0.35, half solar
     green = np.concatenate([0.5 * 0.35 + 0.5 * solar(s) for s in SEASONS])
     hydro = np.concatenate([np.full(24, 1.0 if s in WET else 0.3) for s in SEASONS])
@@ -54,7 +57,7 @@ def profiles() -> dict[str, pd.DataFrame]:
 
 def main(out: Path = HERE) -> None:
     p = profiles()
-    for name in ("nodes", "sites", "backbone_links", "power_lines", "demand"):
+    for name in ("nodes", "sites", "backbone_links", "power_lines", "demand", "storage"):
         (out / f"{name}.csv").write_text((BASE / f"{name}.csv").read_text())
     sources = pd.read_csv(BASE / "sources.csv", dtype=str, keep_default_na=False)
     for sid, mean in p["_means"].items():  # same energy a year as the annual average

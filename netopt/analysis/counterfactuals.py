@@ -2,7 +2,9 @@
 
 `compare` solves one assembled model three ways — the joint optimum, *move power only*
 (work runs in its origin's zone; power lines may carry power) and *move data only*
-(power lines carry nothing) — by changing bounds of one HiGHS instance. Each case may
+(power lines carry nothing) — by changing bounds of one HiGHS instance, and then the
+menu of four levers (move data, move power, shift in time, store energy): nothing
+moves, each lever alone, and all but each (`LEVERS`, `CASES`). Each case may
 build what the instance lets it build (sites, lines, bandwidth), so it is the whole cost
 of serving the same work each way, capital included. `breakeven_table` states the
 trade-off of the model (README, "The model") for every origin, site and class, with the capital of
@@ -25,9 +27,28 @@ from ..solving.results import Result
 from ..solving.solvers import HighsModel
 from .sweep import result_metrics
 
-__all__ = ["compare", "Comparison", "breakeven_table", "flexibility", "zones"]
+__all__ = ["compare", "Comparison", "breakeven_table", "flexibility", "zones", "LEVERS",
+           "CASES"]
 
 SCENARIOS = ("joint", "move_power_only", "move_data_only")
+
+# -- the four levers (issue #11.4) --------------------------------------------------------
+#: The flexibility menu: move data (work runs outside its origin's zone), move power
+#: (power lines carry power), shift in time (deferrable classes follow the hours within
+#: their windows), store energy (storage charges and discharges).
+LEVERS = ("move_data", "move_power", "shift_in_time", "store_energy")
+#: Every case of `compare` and the levers it may pull. The first three keep their
+#: names and meaning: ``move_power_only`` is all levers but moving data,
+#: ``move_data_only`` all but moving power (``all_but_move_data`` and
+#: ``all_but_move_power`` are the same solves under the menu's names).
+CASES: dict[str, frozenset] = {
+    "joint": frozenset(LEVERS),
+    "move_power_only": frozenset(LEVERS) - {"move_data"},
+    "move_data_only": frozenset(LEVERS) - {"move_power"},
+    "nothing_moves": frozenset(),
+    **{f"{lever}_alone": frozenset({lever}) for lever in LEVERS},
+    **{f"all_but_{lever}": frozenset(LEVERS) - {lever} for lever in LEVERS},
+}
 
 
 def zones(network: Network) -> pd.Series:
@@ -58,7 +79,21 @@ class Comparison:
         over the horizon).
     levelised : DataFrame
         Cost per MWh_IT of eastern computing served (`levelised_cost`), one row per
-        class and ``all classes``, one column per scenario.
+        class and ``all classes``, one column per scenario (the first three).
+    levers : DataFrame
+        The value of each lever (`LEVERS`): ``alone`` (nothing_moves less the lever
+        alone: what it is worth by itself), ``last_added`` (all but the lever less the
+        joint plan: what it adds to the others), ``overlap`` (alone less last_added:
+        > 0 where the others can do part of its work, < 0 where it needs them), and the
+        same for emissions (``emissions_cut_alone``, ``emissions_cut_last_added``, t),
+        all over the horizon.
+
+    ``unserved`` lists the first three cases' unserved demand, as before;
+    ``menu_unserved`` the same for the other cases of the menu.
+
+    The table's rows after the first three are the menu of `CASES`: ``nothing_moves``
+    (work runs in its origin's zone, no power line carries power, deferrable work is
+    fixed in time, no storage), ``<lever>_alone`` and ``all_but_<lever>``.
     """
 
     table: pd.DataFrame
@@ -66,9 +101,11 @@ class Comparison:
     unserved: pd.DataFrame
     builds: pd.DataFrame
     levelised: pd.DataFrame
+    levers: pd.DataFrame | None = None
+    menu_unserved: pd.DataFrame | None = None
 
     def __str__(self) -> str:
-        t = self.table.set_index("scenario")
+        t = self.table.set_index("scenario").loc[list(SCENARIOS)]
         cur = next(iter(self.results.values())).network.settings.currency
         lines = [f"{'':28s}" + "".join(f"{s:>17s}" for s in t.index)]
         rows = [("total cost", "total", cur), ("  capital (annualised)", "capital", cur),
@@ -84,27 +121,107 @@ class Comparison:
         for col in [c for c in t.columns if c.startswith("west_share:")]:
             lines.append(f"{'west share ' + col.split(':', 1)[1]:28s}"[:28] + "".join(
                 f"{v:>17.0%}" if v == v else f"{'-':>17s}" for v in t[col]))
-        built = self.builds.groupby(["scenario", "unit"])["amount"].sum()
-        for unit, label in (("MW_IT", "data centres built"), ("MW", "power lines built"),
-                            ("Gbps", "bandwidth built")):
+        built = self.builds.groupby(["scenario", "kind"])["amount"].sum()
+        for kind, unit, label in (("site", "MW_IT", "data centres built"),
+                                  ("line", "MW", "power lines built"),
+                                  ("link", "Gbps", "bandwidth built"),
+                                  ("storage_mw", "MW", "storage built"),
+                                  ("storage_mwh", "MWh", "  its energy")):
+            if kind.startswith("storage") and not (self.builds["kind"] == kind).any():
+                continue
             lines.append(f"{label:28s}" + "".join(
-                f"{human(built.get((s, unit), 0.0), unit):>17s}" for s in t.index))
+                f"{human(built.get((s, kind), 0.0), unit):>17s}" for s in t.index))
         if len(self.levelised):
             lines += ["", f"Cost per MWh of eastern computing served ({cur}/MWh_IT, "
                       "capital included):"]
             for k, row in self.levelised.iterrows():
                 lines.append(f"{'  ' + str(k):28.28s}" + "".join(
                     f"{v:>17,.0f}" if v == v else f"{'-':>17s}" for v in row))
+        if self.levers is not None:
+            lines += [""] + self.lever_text(cur)
         if len(self.unserved):
             lines += ["", "Unserved demand in the counterfactuals (priced at the value of "
                       "lost load):"]
-            groups = self.unserved.groupby(["scenario", "reason"], sort=False)
+            shown = self.unserved
+            groups = shown.groupby(["scenario", "reason"], sort=False)
             for (scenario, reason), rows in groups:
                 lines += textwrap.wrap(f"{scenario}: {reason}", 78, initial_indent="  ",
                                        subsequent_indent="    ")
                 lines += [f"    {r['class'] + ' at ' + r['origin']:<52.52s}"
                           f"{human(r['mwh_it'], 'MWh'):>22s}" for _, r in rows.iterrows()]
         return "\n".join(lines)
+
+    def lever_text(self, cur: str) -> list[str]:
+        """The four levers, compactly (80 columns): each case's cost, emissions, clean
+        supply left unused and unserved demand, then each lever's value."""
+        t = self.table.set_index("scenario")
+        cases = ["joint", "nothing_moves", *(f"{x}_alone" for x in LEVERS),
+                 *(f"all_but_{x}" for x in LEVERS)]
+        out = ["Four levers: move data, move power, shift in time, store energy",
+               f"{'case':24s}{'total cost':>14s}{'emissions':>14s}{'clean unused':>14s}"
+               f"{'unserved':>14s}"]
+        for c in cases:
+            r = t.loc[c]
+            label = "all levers (joint)" if c == "joint" else c.replace("_", " ")
+            out.append(f"{label:24.24s}{human(r['total'], cur):>14s}"
+                       f"{human(r['emissions_t'], 't'):>14s}"
+                       f"{human(r['curtailed_mwh'], 'MWh'):>14s}"
+                       f"{human(r['unserved_mwh'], 'MWh'):>14s}")
+        out += ["", f"{'value of each lever':24s}{'alone':>14s}{'last added':>14s}"
+                f"{'overlap':>14s}{'CO2 cut alone':>14s}"]
+        for lever, r in self.levers.iterrows():
+            out.append(f"{lever.replace('_', ' '):24s}{human(r['alone'], cur):>14s}"
+                       f"{human(r['last_added'], cur):>14s}{human(r['overlap'], cur):>14s}"
+                       f"{human(r['emissions_cut_alone'], 't'):>14s}")
+        out += ["  alone: nothing moves less the lever alone; last added: all but the "
+                "lever less", "  all levers; overlap: alone less last added."]
+        return out
+
+
+def _case_bounds(network: Network, f: Formulation, away: np.ndarray,
+                 levers: frozenset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Column upper bounds and row bounds of the LP with only ``levers`` pulled."""
+    lp, T = f.lp, len(network.periods)
+    up, lo_r, up_r = lp.col_upper.copy(), lp.row_lower.copy(), lp.row_upper.copy()
+    if "move_data" not in levers:   # work runs in its origin's zone
+        xb = lp.variables["x"]
+        up[xb.start:xb.stop] = np.where(np.tile(away, T), 0.0, up[xb.start:xb.stop])
+    if "move_power" not in levers:  # no power line carries power
+        fb = lp.variables["f"]
+        up[fb.start:fb.stop] = 0.0
+    if "shift_in_time" not in levers:  # deferrable work served as it comes, hour by hour
+        d = lp.constraints["demand"]
+        defer = network.classes["deferrable"].loc[d.labels["class"]].to_numpy()
+        dem = f.demand.ravel()
+        lo_r[d.start:d.stop] = np.where(defer, dem, lo_r[d.start:d.stop])
+        up_r[d.start:d.stop] = np.where(defer, dem, up_r[d.start:d.stop])
+    if "store_energy" not in levers:  # storage neither charges nor discharges nor grows
+        for name in ("p_ch", "p_dis", "storage_build_mw", "storage_build_mwh"):
+            b = lp.variables[name]
+            up[b.start:b.stop] = 0.0
+    return up, lo_r, up_r
+
+
+def _lever_values(table: pd.DataFrame) -> pd.DataFrame:
+    t = table.set_index("scenario")
+    rows = {}
+    for x in LEVERS:
+        none, alone = t.loc["nothing_moves"], t.loc[f"{x}_alone"]
+        rest, joint = t.loc[f"all_but_{x}"], t.loc["joint"]
+        rows[x] = {"alone": none["total"] - alone["total"],
+                   "last_added": rest["total"] - joint["total"],
+                   "emissions_cut_alone": none["emissions_t"] - alone["emissions_t"],
+                   "emissions_cut_last_added": rest["emissions_t"] - joint["emissions_t"]}
+    out = pd.DataFrame(rows).T
+    out.insert(2, "overlap", out["alone"] - out["last_added"])
+    # differences within the solver's tolerance are no value: show them as 0
+    tol = 1e-9 * max(abs(float(t.loc["nothing_moves", "total"])), 1.0)
+    etol = 1e-9 * max(abs(float(t.loc["nothing_moves", "emissions_t"])), 1.0)
+    for c in out.columns:
+        out[c] = out[c].where(out[c].abs() > (etol if c.startswith("emissions") else tol),
+                              0.0)
+    out.index.name = "lever"
+    return out
 
 
 def compare(network: Network, *, routes_per_pair: int | None = None) -> Comparison:
@@ -129,52 +246,54 @@ def compare(network: Network, *, routes_per_pair: int | None = None) -> Comparis
     z = zones(network)
     opt = f.options
     away = (z.loc[opt["origin"]].to_numpy() != z.loc[opt["node"]].to_numpy())
-    xb, fb = lp.variables["x"], lp.variables["f"]
-    T = len(network.periods)
-    uppers = {"joint": lp.col_upper}
-    up = lp.col_upper.copy()
-    up[xb.start:xb.stop] = np.where(np.tile(away, T), 0.0, up[xb.start:xb.stop])
-    uppers["move_power_only"] = up
-    up = lp.col_upper.copy()
-    up[fb.start:fb.stop] = 0.0
-    uppers["move_data_only"] = up
 
     results, rows, unserved, builds, levelised = {}, [], [], [], {}
-    for name in SCENARIOS:
-        model.update(col_upper=uppers[name])
-        fs = replace(f, lp=replace(lp, col_upper=uppers[name]))
-        r = Result(network, fs, model.solve())
-        results[name] = r
+    solved: dict[bytes, Result] = {}  # cases with the same bounds are solved once
+    for name, levers in CASES.items():
+        up, lo_r, up_r = _case_bounds(network, f, away, levers)
+        key = up.tobytes() + lo_r.tobytes() + up_r.tobytes()
+        if key not in solved:
+            model.update(col_upper=up, row_lower=lo_r, row_upper=up_r)
+            fs = replace(f, lp=replace(lp, col_upper=up, row_lower=lo_r, row_upper=up_r))
+            solved[key] = Result(network, fs, model.solve())
+        r = results[name] = solved[key]
         row = {"scenario": name, **result_metrics(r)}
         if r.ok:
             c = r.costs
             row["total"] = r.objective
             row["capital"] = c["expansion"] + c["fixed"]
             row["operating"] = (c["data_transport"] + c["electricity"] + c["carbon"]
-                                + c["transmission"])
-            row["energy_drawn_mwh"] = r.totals()["energy_drawn_mwh"]
-            unserved += _unserved(name, r, fs, away)
+                                + c["transmission"] + c.get("storage", 0.0))
+            totals = r.totals()
+            row["energy_drawn_mwh"] = totals["energy_drawn_mwh"]
+            row["curtailed_mwh"] = totals["curtailed_mwh"]
+            unserved += _unserved(name, r, r.formulation, away,
+                                  in_zone="move_data" not in levers)
             builds.append(r.builds.assign(scenario=name))
-            levelised[name] = levelised_cost(r)
+            if name in SCENARIOS:
+                levelised[name] = levelised_cost(r)
         rows.append(row)
     table = pd.DataFrame(rows)
     table["saving_by_joint"] = table["total"] - table.loc[0, "total"]
     lead = ["scenario", "status", "total", "capital", "operating", "data_transport",
             "electricity", "carbon", "transmission", "unserved", "expansion", "fixed",
             "energy_drawn_mwh", "transmission_losses_mwh", "emissions_t", "data_moved_tb",
-            "power_sent_mwh", "unserved_mwh"]
+            "power_sent_mwh", "unserved_mwh", "curtailed_mwh"]
     rest = [c for c in table.columns if c not in lead]
     build_cols = ["scenario", "kind", "item", "amount", "unit", "cost"]
     built = (pd.concat([b for b in builds if len(b)] or [pd.DataFrame(columns=build_cols)],
                        ignore_index=True)[build_cols]
              .astype({"amount": float, "cost": float}))
-    return Comparison(table[[c for c in lead if c in table] + rest], results,
-                      pd.DataFrame(unserved, columns=["scenario", "origin", "class",
-                                                      "mwh_it", "reason"]),
-                      built, pd.DataFrame(levelised))
+    table = table[[c for c in lead if c in table] + rest]
+    un = pd.DataFrame(unserved, columns=["scenario", "origin", "class", "mwh_it", "reason"])
+    first = un["scenario"].isin(SCENARIOS)
+    return Comparison(table, results, un[first].reset_index(drop=True), built,
+                      pd.DataFrame(levelised), _lever_values(table),
+                      un[~first].reset_index(drop=True))
 
 
-def _unserved(name: str, r: Result, f: Formulation, away: np.ndarray) -> list[dict]:
+def _unserved(name: str, r: Result, f: Formulation, away: np.ndarray,
+              in_zone: bool = False) -> list[dict]:
     out = []
     un = r.unserved.groupby(["origin", "class"])["mwh_it"].sum()
     opt = f.options
@@ -182,8 +301,8 @@ def _unserved(name: str, r: Result, f: Formulation, away: np.ndarray) -> list[di
     can_grow = sites["max_it_capacity_mw"].notna() | sites["fixed_cost_year"].notna()
     for (o, k), mwh in un.items():
         mine = opt[(opt["origin"] == o) & (opt["class"] == k)]
-        allowed = mine if name != "move_power_only" else mine[~away[mine.index]]
-        where = "in its zone" if name == "move_power_only" else "in reach"
+        allowed = mine if not in_zone else mine[~away[mine.index]]
+        where = "in its zone" if in_zone else "in reach"
         if allowed.empty:
             why = "no site in its zone within its latency limit, and none may be built"
         elif not can_grow.loc[allowed["site"].unique()].any():

@@ -339,5 +339,9 @@ def save(net: Network, path: str | os.PathLike, overwrite: bool = False) -> Path
             df = getattr(net, name)
             if not spec.required_file and len(df) == 0:
                 continue
+            if name == "periods" and df["span_h"].isna().all():
+                # all blank: leave the column out, so a folder without storage reads
+                # as before (also by a netopt that predates span_h)
+                df = df.drop(columns="span_h")
             write_csv(df.reset_index() if spec.key else df, tmp / spec.file, exact=True)
     return path

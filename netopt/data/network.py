@@ -124,6 +124,8 @@ class Network:
         carry its id as a column or as an index named ``id``.
     backbone_links, power_lines, periods, availability, demand_profiles : DataFrame, optional
         Optional tables. Without ``periods`` there is one period of 8760 h.
+    storage : DataFrame, optional
+        Energy storage at nodes (batteries, pumped hydro, ...); none without it.
     settings : Settings or mapping, optional
         Network-wide settings (name, currency, carbon price, ...).
 
@@ -159,12 +161,14 @@ class Network:
                  periods: pd.DataFrame | None = None,
                  availability: pd.DataFrame | None = None,
                  demand_profiles: pd.DataFrame | None = None,
-                 settings: Settings | Mapping[str, Any] | None = None, *,
+                 settings: Settings | Mapping[str, Any] | None = None,
+                 storage: pd.DataFrame | None = None, *,
                  _files: Mapping[str, str] | None = None,
                  _labels: Mapping[str, np.ndarray] | None = None):
         raw = dict(nodes=nodes, sites=sites, sources=sources, backbone_links=backbone_links,
                    power_lines=power_lines, classes=classes, periods=periods, demand=demand,
-                   demand_profiles=demand_profiles, availability=availability)
+                   demand_profiles=demand_profiles, availability=availability,
+                   storage=storage)
         if isinstance(settings, Settings):
             settings = settings.to_dict()
         files = dict(_files or {})
@@ -255,7 +259,30 @@ class Network:
             yearly = df[f"capex_per_{unit}_year"].to_numpy(dtype=float)
             out[table] = pd.Series(yearly + np.where(overnight > 0, overnight * crf, 0.0),
                                    index=df.index, name=f"capex_per_{unit}_year")
+        # storage: per MW of power and per MWh of energy added, one lifetime for both
+        st = self.storage
+        crf = capital_recovery_factor(self.settings.discount_rate,
+                                      st["lifetime_years"].to_numpy(dtype=float))
+        for key, unit in (("storage_mw", "mw"), ("storage_mwh", "mwh")):
+            overnight = st[f"capex_per_{unit}"].to_numpy(dtype=float)
+            out[key] = pd.Series(st[f"capex_per_{unit}_year"].to_numpy(dtype=float)
+                                 + np.where(overnight > 0, overnight * crf, 0.0),
+                                 index=st.index, name=f"capex_per_{unit}_year")
         return out
+
+    @cached_property
+    def period_span(self) -> pd.Series:
+        """Real hours one occurrence of each period lasts (``span_h``, default
+        ``weight_h``): the hours of storage's state-of-charge equation."""
+        p = self.periods
+        return p["span_h"].fillna(p["weight_h"]).astype(float)
+
+    @cached_property
+    def storage_energy(self) -> pd.Series:
+        """Energy capacity of each storage unit in MWh: ``energy_mwh``, or
+        ``duration_h x power_mw``."""
+        st = self.storage
+        return st["energy_mwh"].fillna(st["duration_h"] * st["power_mw"]).astype(float)
 
     @cached_property
     def power_arcs(self) -> pd.DataFrame:
@@ -348,7 +375,8 @@ def check_network(net: Network) -> None:
         Naming each demand row no site can serve within its latency limit, and each
         site whose node no power source can reach.
     """
-    issues = _unreachable_demand(net) + _unpowered_sites(net) + _unpowered_links(net)
+    issues = (_unreachable_demand(net) + _unpowered_sites(net) + _unpowered_links(net)
+              + _unreached_storage(net))
     if issues:
         raise ValidationError(issues)
 
@@ -451,3 +479,17 @@ def _unpowered_links(net: Network) -> list[Issue]:
                           net._labels["backbone_links"][bad[sel]], col,
                           lambda k, sel=sel: message(sel[k]))
     return out
+
+
+def _unreached_storage(net: Network) -> list[Issue]:
+    """Storage at a node no source or power line reaches can never charge."""
+    st = net.storage
+    if not len(st):
+        return []
+    reached = set(net.sources["node"]) | set(net.power_arcs["to"]) | set(
+        net.power_arcs["from"])
+    bad = np.flatnonzero(~st["node"].isin(reached).to_numpy())
+    return row_issues(net._files["storage"], net._labels["storage"][bad], "node",
+                      lambda k: f"storage {show(st.index[bad[k]])} at node "
+                      f"{show(st['node'].iloc[bad[k]])} can never charge: no source is "
+                      "at that node and no power line reaches it")

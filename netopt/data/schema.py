@@ -259,6 +259,11 @@ TABLES: dict[str, TableSpec] = {
                        low=0, low_open=True, high=1e6),
                 Column("window", "str", doc="window for deferrable work (e.g. a day or a "
                        "season); blank = the period alone", required=False, default=""),
+                Column("span_h", "float", "h", "real hours one occurrence of the period "
+                       "lasts, for storage's state of charge (a representative hour that "
+                       "stands for 91 days: 1); blank = weight_h. weight_h / span_h must "
+                       "be the same within a window", required=False, default=np.nan,
+                       low=0, low_open=True, high=1e6),
             ),
             required_file=False,
         ),
@@ -297,6 +302,39 @@ TABLES: dict[str, TableSpec] = {
         ),
     ]
 }
+# -- storage (issue #11, section 2) -------------------------------------------------------
+TABLES["storage"] = TableSpec(
+    "storage", "storage.csv", "Energy storage at nodes: batteries, pumped hydro, thermal "
+    "storage at a data-centre site, ... Each window of periods is a cycle: the state of "
+    "charge ends where it starts.",
+    (
+        _id("unique storage id"),
+        _node(),
+        Column("kind", "str", doc="battery, pumped_hydro, thermal, ...", required=False,
+               default=""),
+        Column("name", "str", required=False, default=""),
+        Column("power_mw", "float", "MW", "charge and discharge capacity (each)", low=0,
+               high=BIG_MW),
+        Column("energy_mwh", "float", "MWh", "energy capacity; give this or duration_h",
+               required=False, default=np.nan, low=0, high=1e9),
+        Column("duration_h", "float", "h", "hours at full power: energy capacity = "
+               "duration_h x power (built power brings its energy); give this or "
+               "energy_mwh", required=False, default=np.nan, low=0, low_open=True,
+               high=1e4),
+        Column("efficiency_charge", "float", "-", "share of the power drawn that is "
+               "stored", low=0, low_open=True, high=1),
+        Column("efficiency_discharge", "float", "-", "share of the energy taken out that "
+               "is delivered", low=0, low_open=True, high=1),
+        Column("standing_loss_per_h", "float", "1/h", "share of the stored energy lost "
+               "each hour", required=False, default=0.0, low=0, high=1),
+        Column("marginal_cost", "float", "currency/MWh", "cost per MWh discharged "
+               "(wear, O&M)", required=False, default=0.0, low=0, high=BIG_PRICE),
+        *_expansion("max_power_mw", "MW", "power capacity", BIG_MW)[:-1],
+        *_expansion("max_energy_mwh", "MWh", "energy capacity", 1e9),
+    ),
+    required_file=False, non_empty=False,
+)
+
 #: Order in which tables are read, checked and written.
 TABLE_ORDER = list(TABLES)
 

@@ -32,6 +32,7 @@ _REFERENCES = [
     ("demand_profiles", "period", "periods"),
     ("availability", "source", "sources"),
     ("availability", "period", "periods"),
+    ("storage", "node", "nodes"),
 ]
 
 
@@ -182,7 +183,44 @@ def _check_rows(tables, settings, files, labels) -> list[Issue]:
             add(name, df.duplicated(keys, keep="first"), keys[-1],
                 f"duplicate row for the same ({', '.join(keys)})")
     issues += _mixed_demand_periods(tables["demand"], files, labels)
+    issues += _storage_rows(tables, add)
     return issues
+
+
+def _storage_rows(tables, add) -> list[Issue]:
+    """Storage (issue #11.2): an energy capacity or a duration, expansion from finite
+    values, a lifetime for overnight costs; periods whose span gives storage its hours
+    recur alike within a window (weight_h / span_h the same)."""
+    p = tables["periods"]
+    if len(p) and {"weight_h", "span_h", "window"} <= set(p.columns):
+        span = p["span_h"].fillna(p["weight_h"])
+        win = p["window"].where(p["window"] != "", pd.Series(p.index, index=p.index))
+        ratio = p["weight_h"] / span
+        first = ratio.groupby(win.to_numpy()).transform("first")
+        add("periods", ~np.isclose(ratio, first, rtol=1e-9) & ratio.notna().to_numpy()
+            & first.notna().to_numpy(), "span_h",
+            "weight_h / span_h (how often the period recurs) must be the same for every "
+            "period of its window, or storage would make or lose energy over the cycle")
+    s = tables["storage"]
+    need = {"energy_mwh", "duration_h", "max_power_mw", "max_energy_mwh", "power_mw",
+            "capex_per_mw", "capex_per_mwh", "lifetime_years"}
+    if not len(s) or not need <= set(s.columns):
+        return []
+    e, d = s["energy_mwh"].notna(), s["duration_h"].notna()
+    add("storage", ~e & ~d, "energy_mwh", "give the energy capacity (energy_mwh) or a "
+        "duration in hours (duration_h)")
+    add("storage", e & d, "duration_h", "give energy_mwh or duration_h, not both")
+    add("storage", d & s["max_energy_mwh"].notna(), "max_energy_mwh", "a unit given by "
+        "duration_h grows by max_power_mw (its energy follows); max_energy_mwh needs "
+        "energy_mwh")
+    add("storage", s["max_power_mw"] < s["power_mw"], "max_power_mw", "must be >= power_mw")
+    add("storage", s["max_energy_mwh"] < s["energy_mwh"], "max_energy_mwh",
+        "must be >= energy_mwh")
+    overnight = (s["capex_per_mw"].fillna(0) > 0) | (s["capex_per_mwh"].fillna(0) > 0)
+    add("storage", overnight & s["lifetime_years"].isna(), "lifetime_years",
+        "an overnight cost (capex_per_mw or capex_per_mwh) needs the lifetime over which "
+        "to annualise it")
+    return []
 
 
 def _mixed_demand_periods(d: pd.DataFrame, files, labels) -> list[Issue]:

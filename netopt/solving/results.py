@@ -25,7 +25,12 @@ _TOL = 1e-7  # MW below which a flow is reported as zero (solver round-off)
 TABLE_NAMES = ("placement", "unserved", "sites", "links", "power_lines", "sources",
                "node_prices", "demand_prices", "builds")
 _BUILDS = (("site_build", "site", "site", "MW_IT"), ("link_build", "link", "link", "Gbps"),
-           ("line_build", "line", "line", "MW"), ("open", "site", "open site", "site"))
+           ("line_build", "line", "line", "MW"), ("open", "site", "open site", "site"),
+           # storage (issue #11.2)
+           ("storage_build_mw", "storage", "storage_mw", "MW"),
+           ("storage_build_mwh", "storage", "storage_mwh", "MWh"))
+#: Written by `Result.write` when the network has storage.
+STORAGE_TABLES = ("storage", "storage_units")
 
 
 #: The text of `Result.summary()`. The text view (`netopt.views.report`) sets it when it
@@ -378,6 +383,66 @@ class Result:
         return pd.DataFrame(rows, columns=["kind", "item", "amount", "unit", "cost"]).astype(
             {"amount": float, "cost": float})  # numeric even when nothing is built
 
+    # -- storage (issue #11.2) ---------------------------------------------------------
+    @cached_property
+    def storage(self) -> pd.DataFrame:
+        """Per storage unit and period: node, charge_mw, discharge_mw (grid side),
+        soc_mwh (at the end of the period), charge_mwh and discharge_mwh (over the
+        period's weight), throughput_cost, power_price and energy_price (the value of
+        one more MW of charge-and-discharge power, and of one more MWh of energy
+        capacity, held for one hour of the period: duals of (8)+(9) and (10), currency
+        per MW or MWh per hour)."""
+        self._need("storage")
+        lab = self.formulation.lp.variables["soc"].labels
+        st = self.network.storage
+        w = self._weight(lab)
+        ch, dis = self._values("p_ch"), self._values("p_dis")
+        cost = st["marginal_cost"].loc[lab["storage"]].to_numpy()
+        df = lab.assign(node=st["node"].loc[lab["storage"]].to_numpy(),
+                        charge_mw=ch, discharge_mw=dis, soc_mwh=self._values("soc"),
+                        charge_mwh=ch * w, discharge_mwh=dis * w)
+        df["throughput_cost"] = df["discharge_mwh"] * cost
+        df["power_price"] = np.clip(-self._per_mwh("storage_charge_capacity")
+                                    - self._per_mwh("storage_discharge_capacity"), 0, None)
+        df["energy_price"] = np.clip(-self._per_mwh("storage_energy_capacity"), 0, None)
+        return df[["storage", "node", "period", "charge_mw", "discharge_mw", "soc_mwh",
+                   "charge_mwh", "discharge_mwh", "throughput_cost", "power_price",
+                   "energy_price"]]
+
+    @cached_property
+    def storage_units(self) -> pd.DataFrame:
+        """Per storage unit: node, kind, power_mw and energy_mwh (with what is built),
+        charged_mwh, discharged_mwh, losses_mwh, cycles_per_year (MWh discharged a year
+        / energy capacity), throughput_cost, value_per_mw and value_per_mwh (what one
+        more MW of power, or MWh of energy capacity, would save a year: the duals summed
+        over the year; for a unit given by duration_h, one more MW at the same energy)."""
+        st, df = self.network.storage, self.storage
+        b = self.builds
+        hours = float(self.formulation.weights.sum())
+        w = self._weight(df)
+        g = df.assign(pv=df["power_price"] * w, ev=df["energy_price"] * w).groupby(
+            "storage", sort=False).agg(charged_mwh=("charge_mwh", "sum"),
+                                        discharged_mwh=("discharge_mwh", "sum"),
+                                        throughput_cost=("throughput_cost", "sum"),
+                                        pv=("pv", "sum"), ev=("ev", "sum"))
+        g = g.reindex(st.index)
+        mw = st["power_mw"] + b[b["kind"] == "storage_mw"].set_index("item")["amount"] \
+            .reindex(st.index).fillna(0.0)
+        mwh = (st["energy_mwh"].fillna(0.0) + b[b["kind"] == "storage_mwh"]
+               .set_index("item")["amount"].reindex(st.index).fillna(0.0))
+        mwh = mwh.where(st["duration_h"].isna(), st["duration_h"] * mw)
+        per_year = 8760.0 / hours
+        out = pd.DataFrame({
+            "node": st["node"], "kind": st["kind"], "power_mw": mw, "energy_mwh": mwh,
+            "charged_mwh": g["charged_mwh"], "discharged_mwh": g["discharged_mwh"],
+            "losses_mwh": g["charged_mwh"] - g["discharged_mwh"],
+            "cycles_per_year": np.where(mwh > 0, g["discharged_mwh"] * per_year
+                                        / mwh.where(mwh > 0, 1.0), 0.0),
+            "throughput_cost": g["throughput_cost"],
+            "value_per_mw": g["pv"] * per_year, "value_per_mwh": g["ev"] * per_year})
+        out.index.name = "storage"
+        return out.reset_index()
+
     @cached_property
     def demand_prices(self) -> pd.DataFrame:
         """Demand dual: origin, class, period, price = the cost of serving one more MWh
@@ -416,6 +481,8 @@ class Result:
         b = self.builds
         parts["expansion"] = float(b.loc[b["kind"] != "open site", "cost"].sum())
         parts["fixed"] = float(b.loc[b["kind"] == "open site", "cost"].sum())
+        if len(self.network.storage):  # throughput; storage capital is in expansion
+            parts["storage"] = float(self.storage["throughput_cost"].sum())
         parts["total"] = parts.sum()
         parts.name = self.network.settings.currency
         return parts
@@ -445,6 +512,9 @@ class Result:
             # at the average factor of the power used where it is drawn
             "transport_energy_mwh": float(self.links["energy_mwh"].sum()),
             "transport_emissions_t": float(self.transport_energy["emissions_t"].sum()),
+            **({"storage_charged_mwh": float(self.storage["charge_mwh"].sum()),
+                "storage_discharged_mwh": float(self.storage["discharge_mwh"].sum())}
+               if len(self.network.storage) else {}),
         }
 
     def by_class(self) -> pd.DataFrame:
@@ -520,7 +590,7 @@ class Result:
         self._need("writing results")
         with atomic_folder(folder, "results", overwrite=overwrite,
                            writer="Result.write") as tmp:
-            for name in TABLE_NAMES:
+            for name in TABLE_NAMES + (STORAGE_TABLES if len(self.network.storage) else ()):
                 write_csv(getattr(self, name), tmp / f"{name}.csv")
             write_csv(self.costs.rename("value").rename_axis("part").reset_index(),
                       tmp / "costs.csv")

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import _svgmap, plot
 from .._files import _version, check_file, write_text_atomic
-from ..analysis.counterfactuals import compare
+from ..analysis.counterfactuals import SCENARIOS, compare
 from ..errors import NetoptError
 from ..data.network import Network
 from ..solving.optimize import solve
@@ -63,6 +63,19 @@ _WORDS = {"data_transport": "moving data", "electricity": "electricity", "carbon
           "cost": "cost", "class": "class", "origin": "origin", "mwh_it": "MWh of IT work",
           "reason": "why", "site": "site", "link": "fibre link", "line": "power line",
           "open site": "site opened", "MW_IT": "MW of IT"}
+
+
+# storage and the four levers (issue #11)
+_WORDS.update({"power_mw": "power (MW)", "energy_mwh": "energy (MWh)",
+               "discharged_mwh": "discharged (MWh)", "losses_mwh": "lost (MWh)",
+               "cycles_per_year": "cycles a year", "throughput_cost": "throughput cost",
+               "value_per_mw": "value of one more MW a year",
+               "value_per_mwh": "value of one more MWh a year", "node": "node",
+               "alone": "value alone", "last_added": "value last added",
+               "overlap": "overlap", "emissions_cut_alone": "CO2 cut alone (t)",
+               "emissions_cut_last_added": "CO2 cut last added (t)",
+               "storage_mw": "storage power", "storage_mwh": "storage energy",
+               "pumped_hydro": "pumped hydro", "battery": "battery"})
 
 
 def _word(key) -> str:
@@ -163,8 +176,17 @@ def html_report(network: Network, result: Result | None = None, *,
                   "<code>--plot</code>):</p>", _img(plot.solution_map(result), "solution map")]
         bc = result.by_class()
         parts += ["<h2>Placement by class (MWh of IT work)</h2>", _table(bc, index="class")]
+        if len(network.storage):  # storage (issue #11.2)
+            su = result.storage_units.set_index("storage")[
+                ["node", "kind", "power_mw", "energy_mwh", "discharged_mwh", "losses_mwh",
+                 "cycles_per_year", "throughput_cost", "value_per_mw", "value_per_mwh"]]
+            parts += ["<h2>Storage</h2>",
+                      f"<p>Each unit's power and energy (with what is built), MWh "
+                      f"discharged and lost over the horizon, cycles a year, and what one "
+                      f"more MW or MWh would save a year ({cur}; duals).</p>",
+                      _table(su, index="storage")]
         comp = compare(network)
-        t = comp.table.set_index("scenario")
+        t = comp.table.set_index("scenario").loc[list(SCENARIOS)]
         t.index.name = "case"
         cols = [c for c in ("total", "capital", "operating", "data_transport",
                             "electricity", "carbon", "transmission", "unserved",
@@ -176,14 +198,32 @@ def html_report(network: Network, result: Result | None = None, *,
                   "Each case may build what the instance lets it build; capital is "
                   "annualised.</p>",
                   _table(t[cols].T, index="per year, " + cur)]
-        if len(comp.builds):
+        b3 = comp.builds[comp.builds["scenario"].isin(SCENARIOS)]
+        if len(b3):
             parts += ["<p>What each case builds:</p>",
-                      _table(comp.builds.groupby(["scenario", "kind", "unit"])[
+                      _table(b3.groupby(["scenario", "kind", "unit"])[
                           ["amount", "cost"]].sum(), index="case / what / unit")]
         if len(comp.levelised):
             parts += [f"<p>Cost per MWh of eastern computing served ({cur}/MWh of IT "
                       "energy, every cost of the plan included):</p>",
                       _table(comp.levelised, index="class")]
+        lev = comp.table.set_index("scenario")[["total", "emissions_t", "curtailed_mwh",
+                                                 "unserved_mwh"]]
+        lev.index = [k.replace("_", " ") for k in lev.index]
+        parts += ["<h3>Four levers: move data, move power, shift in time, store "
+                  "energy</h3>",
+                  "<p>Nothing moves: work runs in its origin's zone, no power line "
+                  "carries power, deferrable work is served hour by hour as it comes, "
+                  "no storage. Each lever alone, and all levers but one. A lever's value "
+                  "alone is what it saves against nothing moving; last added, what it "
+                  "saves on top of all the others; the difference is their overlap.</p>",
+                  _table(lev.rename(columns={
+                      "total": f"total cost ({cur})", "emissions_t": "emissions (t)",
+                      "curtailed_mwh": "clean supply unused (MWh)",
+                      "unserved_mwh": "unserved (MWh)"}), index="case"),
+                  _table(comp.levers.rename(lambda k: k.replace("_", " ")),
+                         index="lever"),
+                  _img(plot.levers_chart(comp), "the value of each lever")]
         if len(comp.unserved):
             parts += ["<p>Unserved demand in the counterfactuals:</p>",
                       _table(comp.unserved, "{:,.0f}")]

@@ -24,11 +24,12 @@ def _figure(w: float, h: float):
     return fig, fig.subplots()
 
 __all__ = ["solution_map", "cost_breakdown", "sweep_curve", "frontier", "breakeven_chart",
-           "two_way_chart"]
+           "two_way_chart", "levers_chart"]
 
 
 DATA_COLOUR = "#1f78b4"
 POWER_COLOUR = "#e6550d"
+STORAGE_COLOUR = "#2ca02c"
 _LAND, _NEIGHBOUR, _SEA = "#fbfaf6", "#eeede8", "#dfeaf2"
 
 
@@ -320,14 +321,16 @@ def solution_map(result: Result, *, labels: bool = True, focus: str | None = "au
     ax.set_title(f"{lay.name}: where work runs, what moves" +
                  (f" (framed on {_province_name(lay.focus)})" if lay.focus else ""),
                  fontsize=11)
+    stored = _storage_nodes(result)
     # legends first, so that constrained layout settles before labels are placed
-    _legends(side, lay, style, cmap, norm)
+    _legends(side, lay, style, cmap, norm, storage=bool(stored))
     fig.canvas.draw()  # settle the layout: the label placer works in pixels
     fig.set_layout_engine("none")
     out = _draw_edges(ax, lay, style, lay.frame, exits=True)
     inside = [n for n, v in lay.nodes.items()
               if lay.frame[0] <= v.x <= lay.frame[1] and lay.frame[2] <= v.y <= lay.frame[3]]
     _draw_nodes(ax, lay, style, cmap, norm, inside)
+    _draw_storage(ax, lay, stored, inside)
     _exit_labels(ax, lay, out)
     _scale_bar(ax, lay.frame)
     if labels:
@@ -344,9 +347,10 @@ def solution_map(result: Result, *, labels: bool = True, focus: str | None = "au
             s.set_edgecolor("#444")
         sub = _sub_layout(lay, frame)
         _draw_edges(ins, sub, style, frame, exits=False)
-        _draw_nodes(ins, lay, style, cmap, norm,
-                    [n for n, v in lay.nodes.items()
-                     if frame[0] <= v.x <= frame[1] and frame[2] <= v.y <= frame[3]])
+        shown = [n for n, v in lay.nodes.items()
+                 if frame[0] <= v.x <= frame[1] and frame[2] <= v.y <= frame[3]]
+        _draw_nodes(ins, lay, style, cmap, norm, shown)
+        _draw_storage(ins, lay, stored, shown)
         _scale_bar(ins, frame)
         if labels:
             _place_labels(ins, lay, style, [n for n, v in lay.nodes.items()
@@ -414,7 +418,26 @@ def _scale_bar(ax, frame):
             va="bottom", fontsize=6.5, color="#333", zorder=8)
 
 
-def _legends(side, lay, style, cmap, norm):
+def _storage_nodes(result: Result) -> set:
+    """Nodes with storage that holds or builds power (issue #11.2)."""
+    if not len(result.network.storage):
+        return set()
+    u = result.storage_units
+    return set(u.loc[u["power_mw"] > 1e-6, "node"])
+
+
+def _draw_storage(ax, lay, nodes: set, ids) -> None:
+    """A small diamond up and right of each node with storage."""
+    from matplotlib.transforms import offset_copy
+    tr = offset_copy(ax.transData, fig=ax.figure, x=7, y=7, units="points")
+    for nid in ids:
+        if nid in nodes:
+            n = lay.nodes[nid]
+            ax.scatter(n.x, n.y, s=24, marker="D", c=STORAGE_COLOUR, edgecolors="white",
+                       linewidths=0.6, zorder=6, transform=tr)
+
+
+def _legends(side, lay, style, cmap, norm, storage: bool = False):
     import matplotlib as mpl
     from matplotlib.patches import FancyArrow  # noqa: F401  (handles below are lines)
     cur = lay.currency
@@ -448,6 +471,10 @@ def _legends(side, lay, style, cmap, norm):
                   markeredgecolor="#555", label="ring: capacity"),
            Line2D([], [], ls="", marker="s", markersize=5, markerfacecolor="#444",
                   markeredgecolor="white", label="node without a site")]
+    if storage:
+        sh.append(Line2D([], [], ls="", marker="D", markersize=5,
+                         markerfacecolor=STORAGE_COLOUR, markeredgecolor="white",
+                         label="storage at the node"))
     leg2 = side.legend(handles=sh, loc="center left", bbox_to_anchor=(0, 0.36), fontsize=8,
                        title="Sites: disc area = IT load\n(average MW of IT)",
                        title_fontsize=8.5, alignment="left", frameon=False,
@@ -622,4 +649,35 @@ def two_way_chart(table: pd.DataFrame, x: str, y: str, *, xlabel: str | None = N
         bar = fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8)
         bar.set_label("share of the work that moves (data sent away)", fontsize=8)
     fig.suptitle(title or "Where each class runs", fontsize=10)
+    return fig
+
+
+def levers_chart(comparison) -> Figure:
+    """The value of each lever (`netopt.compare`, issue #11.4): alone (nothing moves
+    less the lever alone) and last added (all but the lever less all levers), in the
+    network's currency over the horizon. The gap between a lever's two bars is its
+    overlap with the others."""
+    lev = comparison.levers
+    net = next(iter(comparison.results.values())).network
+    cur = net.settings.currency
+    scale, unit = (1e9, f"bn {cur}") if lev[["alone", "last_added"]].abs().max().max() >= 1e9 \
+        else (1e6, f"million {cur}")
+    names = [k.replace("_", " ") for k in lev.index]
+    y = np.arange(len(lev))
+    fig, ax = _figure(7, 3.6)
+    ax.barh(y - 0.2, lev["alone"] / scale, height=0.38, color="#9ecae1", label="alone "
+            "(against nothing moving)")
+    ax.barh(y + 0.2, lev["last_added"] / scale, height=0.38, color="#08519c",
+            label="last added (to all the others)")
+    for yy, a, b in zip(y, lev["alone"] / scale, lev["last_added"] / scale):
+        ax.text(max(a, 0), yy - 0.2, f" {a:,.2f}", va="center", fontsize=7.5)
+        ax.text(max(b, 0), yy + 0.2, f" {b:,.2f}", va="center", fontsize=7.5)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.axvline(0, color="#444", lw=0.8)
+    ax.set_xlabel(f"cost saved, {unit} over the horizon")
+    ax.set_title(f"{net.name}: what each lever is worth")
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    ax.margins(x=0.15)
     return fig

@@ -69,8 +69,9 @@ def summary_text(result: Result) -> str:
     labels = {"data_transport": "moving data", "electricity": "electricity",
               "carbon": "carbon", "transmission": "power-line tariffs",
               "unserved": "unserved demand", "expansion": "capacity built",
-              "fixed": "sites opened"}
-    labels = {k: v for k, v in labels.items() if k not in ("expansion", "fixed") or c[k]}
+              "fixed": "sites opened", "storage": "storage throughput"}
+    labels = {k: v for k, v in labels.items()
+              if k in c and (k not in ("expansion", "fixed", "storage") or c[k])}
     lines += _table(["part", cur, "share"],
                     [[labels[k], f"{c[k]:,.0f}", f"{c[k] / c['total']:.1%}" if c["total"]
                       else "-"] for k in labels])
@@ -85,6 +86,13 @@ def summary_text(result: Result) -> str:
         lines.append(f"Moving data drew {human(t['transport_energy_mwh'], 'MWh')} "
                      f"({human(t['transport_emissions_t'], 't CO2')}, at the local "
                      "average factor)")
+    if len(net.storage):  # storage (issue #11.2)
+        su = result.storage_units
+        used = su[su["power_mw"] > 1e-6]
+        lines.append(f"Storage {human(used['power_mw'].sum(), 'MW')} / "
+                     f"{human(used['energy_mwh'].sum(), 'MWh')} in {len(used)} of "
+                     f"{len(su)} units; discharged {human(t['storage_discharged_mwh'], 'MWh')}"
+                     f", lost {human(su['losses_mwh'].sum(), 'MWh')}")
     if t["unserved_mwh"] > 0:
         lines += ["", f"!! UNSERVED DEMAND: {human(t['unserved_mwh'], 'MWh')} of IT work "
                   f"could not be served (priced at the value of lost load):"]

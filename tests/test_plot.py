@@ -143,3 +143,9 @@ def test_cli_plot_writes_png(tmp_path):
     from netopt.cli import main
     assert main(["solve", "toy", "--plot", str(tmp_path / "map.png")]) == 0
     assert (tmp_path / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plot_offers_only_its_figures():
+    assert set(dir(plot)) == set(plot.__all__)
+    assert all(callable(getattr(plot, name)) for name in plot.__all__)
+    assert "np" not in dir(plot) and "Figure" not in dir(plot)

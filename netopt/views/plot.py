@@ -681,3 +681,8 @@ def levers_chart(comparison) -> Figure:
     ax.grid(axis="x", alpha=0.3)
     ax.margins(x=0.15)
     return fig
+
+
+def __dir__() -> list[str]:
+    # what `netopt.plot.<tab>` offers: the figures, not the modules they are drawn with
+    return list(__all__)

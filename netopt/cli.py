@@ -297,6 +297,8 @@ def _parser() -> argparse.ArgumentParser:
                    "move-data-only, and the break-even data intensities")
     c.add_argument("path", nargs="?", default=None, metavar="PATH", type=instance_path,
                    help=_PATH_HELP)
+    c.add_argument("--solver", default="highs", type=solver_name,
+                   help="as for solve (default: highs)")
     c.add_argument("--out", metavar="DIR", type=output_dir,
                    help="write the comparison and break-even tables (CSV) to DIR")
     c.add_argument("--overwrite", action="store_true", help="replace DIR if it holds "
@@ -476,7 +478,7 @@ def _compare(args) -> int:
     if args.out:
         _check_out(args.out, args.overwrite, args.path)
     net = load(args.path)
-    comp = compare(net)
+    comp = compare(net, solver=args.solver)
     print(f"netopt compare: {net.name}\n")
     print(comp)
     # where the instance lets capacity grow, the break-even counts its capital too

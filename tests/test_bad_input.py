@@ -175,7 +175,7 @@ def _bad_values(tmp_path):
         ("sweep", "scenarios"): str(empty), ("sweep", "out"): str(tmp_path),
         ("sweep", "csv"): str(tmp_path), ("sweep", "processes"): "-2",
         ("sweep", "scheduler"): "garbage", ("sweep", "solver"): "",
-        ("pareto", "solver"): "simplex9000",
+        ("pareto", "solver"): "simplex9000", ("compare", "solver"): "simplex9000",
         ("breakeven", "path"): "", ("breakeven", "param"): "sites.nope",
         ("breakeven", "low"): "nan", ("breakeven", "high"): "1e309",
         ("breakeven", "decides"): "objective", ("breakeven", "tol"): "0",

@@ -69,3 +69,9 @@ def test_cli_compare_on_china_reads_in_80_columns(capsys):
     assert "guangzhou" in out.split("No power line brings")[1]
     # every case may build what it needs: nothing is left unserved
     assert "Unserved demand" not in out and "capital (annualised)" in out
+
+
+def test_compare_with_cbc_equals_highs(toy):
+    a = netopt.compare(toy).table.set_index("scenario")["total"]
+    b = netopt.compare(toy, solver="cbc").table.set_index("scenario")["total"]
+    assert (a - b).abs().max() <= 1e-6 * a.abs().max()

@@ -24,7 +24,7 @@ from .levelised import levelised_cost
 from .._format import human
 from ..data.network import Network
 from ..solving.results import Result
-from ..solving.solvers import HighsModel
+from ..solving.solvers import HighsModel, solve_lp
 from .sweep import result_metrics
 
 __all__ = ["compare", "Comparison", "breakeven_table", "flexibility", "zones", "LEVERS",
@@ -224,7 +224,8 @@ def _lever_values(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def compare(network: Network, *, routes_per_pair: int | None = None) -> Comparison:
+def compare(network: Network, *, routes_per_pair: int | None = None,
+            solver: str = "highs") -> Comparison:
     """Solve the joint optimum and the two counterfactuals (README, "Move data or move power").
 
     Each case may build what the network lets it build (``max_*`` columns): *move power
@@ -232,6 +233,9 @@ def compare(network: Network, *, routes_per_pair: int | None = None) -> Comparis
     *move data only* may grow sites anywhere and the bandwidth to reach them. Always in
     elastic mode, so demand that no case can serve even by building is priced at the
     value of lost load instead of failing; `Comparison.unserved` says which and why.
+
+    ``solver``: ``"highs"`` (default) keeps one model and changes only bounds between
+    cases (warm starts); any other solver `netopt.solve` takes solves each case anew.
 
     Examples
     --------
@@ -242,7 +246,7 @@ def compare(network: Network, *, routes_per_pair: int | None = None) -> Comparis
     """
     f = formulate(network, allow_unserved=True, routes_per_pair=routes_per_pair)
     lp = f.lp
-    model = HighsModel(lp)
+    model = HighsModel(lp) if solver == "highs" else None
     z = zones(network)
     opt = f.options
     away = (z.loc[opt["origin"]].to_numpy() != z.loc[opt["node"]].to_numpy())
@@ -253,9 +257,13 @@ def compare(network: Network, *, routes_per_pair: int | None = None) -> Comparis
         up, lo_r, up_r = _case_bounds(network, f, away, levers)
         key = up.tobytes() + lo_r.tobytes() + up_r.tobytes()
         if key not in solved:
-            model.update(col_upper=up, row_lower=lo_r, row_upper=up_r)
             fs = replace(f, lp=replace(lp, col_upper=up, row_lower=lo_r, row_upper=up_r))
-            solved[key] = Result(network, fs, model.solve())
+            if model is None:
+                out = solve_lp(fs.lp, solver)
+            else:
+                model.update(col_upper=up, row_lower=lo_r, row_upper=up_r)
+                out = model.solve()
+            solved[key] = Result(network, fs, out)
         r = results[name] = solved[key]
         row = {"scenario": name, **result_metrics(r)}
         if r.ok:

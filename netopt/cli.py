@@ -687,8 +687,15 @@ def main(argv: Sequence[str] | None = None) -> int:
            "compare": _compare, "sweep": _sweep, "breakeven": _breakeven,
            "pareto": _pareto, "generate": _generate, "report": _report,
            "aggregate": _aggregate}[args.command]
-    logging.basicConfig(format="netopt: %(message)s", stream=sys.stderr,
-                        level=logging.DEBUG if args.debug else logging.INFO)
+    # netopt's own messages only: other libraries' INFO logs (numexpr's thread count,
+    # ...) are not the user's business
+    log = logging.getLogger("netopt")
+    if not any(isinstance(h, _Stderr) for h in log.handlers):
+        handler = _Stderr()
+        handler.setFormatter(logging.Formatter("netopt: %(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+    log.setLevel(logging.DEBUG if args.debug else logging.INFO)
     from .views import report  # noqa: F401 - the text of Result.summary() (registers it)
     real_stdout, sys.stdout = sys.stdout, _ReaderMayLeave(sys.stdout)
     try:
@@ -721,6 +728,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     finally:
         sys.stdout = real_stdout
+
+
+class _Stderr(logging.StreamHandler):
+    """Log records to whatever ``sys.stderr`` is when they come (tests and notebooks
+    replace it), not to the one there was when the handler was made."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):  # StreamHandler.__init__ sets it; the property decides
+        pass
 
 
 class _ReaderMayLeave:

@@ -56,6 +56,9 @@ DECOMPOSE = ("auto", "windows", "monolithic")
 AUTO_MIN_COLUMNS = 200_000
 
 _ONCE, _PERIOD, _WINDOW = 0, 1, 2
+#: Blocks with more rows than this keep their period (window) labels as a Categorical
+#: (`Result` reads them with ``to_numpy``; the tables it makes hold plain labels).
+_COMPACT = 1_000_000
 _STATUS_ORDER = [Status.OPTIMAL, Status.TIME_LIMIT, Status.ITERATION_LIMIT,
                  Status.UNBOUNDED, Status.INFEASIBLE, Status.ERROR]
 
@@ -468,7 +471,11 @@ def _labels(blk: Block, kind: int, n: int, T: int, W: int, periods, window_ids):
     key, ids, reps = (("period", periods, T) if kind == _PERIOD else
                       ("window", window_ids, W))
     cols = {c: np.tile(first[c].to_numpy(), reps) for c in lab.columns if c != key}
-    cols[key] = np.repeat(np.asarray(ids, dtype=object), n)
+    if n * reps > _COMPACT:  # a large block: codes, not a pointer per row (8 x smaller)
+        codes = np.repeat(np.arange(reps, dtype=np.int32), n)
+        cols[key] = pd.Categorical.from_codes(codes, pd.Index(np.asarray(ids, dtype=object)))
+    else:
+        cols[key] = np.repeat(np.asarray(ids, dtype=object), n)
     return pd.DataFrame(cols)[list(lab.columns)]
 
 

@@ -160,7 +160,10 @@ def test_coupled_model_is_refused_by_windows_and_solved_whole_by_auto():
 
 
 def test_auto_keeps_small_models_whole_and_one_window_is_refused(seasons):
-    assert plan(seasons, "auto").reason.startswith("small")
+    small = _windowed(8, 3, 4, 1, {"ai_training"}, [1.0] * 4)
+    assert plan(small, "auto").reason.startswith("small")
+    assert netopt.solve(small).decompose == "monolithic"
+    assert netopt.solve(seasons).decompose == "windows"   # 99,648 columns, 4 windows
     with pytest.raises(CoupledError, match="single window"):
         netopt.solve(netopt.load("toy"), decompose="windows")
     with pytest.raises(netopt.NetoptError, match="unknown decompose"):

@@ -49,11 +49,13 @@ __all__ = ["DECOMPOSE", "AUTO_MIN_COLUMNS", "WindowPlan", "plan", "solve_windows
 #: Values of ``solve(decompose=...)``.
 DECOMPOSE = ("auto", "windows", "monolithic")
 
-#: ``decompose="auto"`` splits by window from this many columns of the monolithic LP
-#: (the window model's columns x windows). Measured (benchmarks/RESULTS.md, "Windows"):
-#: below it a monolithic solve takes well under a second and the windows' fixed costs
-#: (a sub-network and a refill per window) are not repaid.
-AUTO_MIN_COLUMNS = 200_000
+#: ``decompose="auto"`` splits by window from this many columns of the monolithic LP.
+#: Measured (best of 2, in process, a shared 2-core machine): generated networks with
+#: windows of 2-4 periods, 228 columns: whole 0.023 s, by windows 0.035 s; 6,408: 0.039
+#: and 0.044 s; 23,712: 0.102 and 0.055 s; china-edwc-seasons with its build-out fixed
+#: (4 windows, 99,648 columns): 0.90 and 0.38 s. Below the crossover (about 10,000
+#: columns) both take well under 0.1 s.
+AUTO_MIN_COLUMNS = 20_000
 
 _ONCE, _PERIOD, _WINDOW = 0, 1, 2
 #: Blocks with more rows than this keep their period (window) labels as a Categorical

@@ -56,6 +56,9 @@ DECOMPOSE = ("auto", "windows", "monolithic")
 #: (4 windows, 99,648 columns): 0.90 and 0.38 s. Below the crossover (about 10,000
 #: columns) both take well under 0.1 s.
 AUTO_MIN_COLUMNS = 20_000
+#: ... and when the windows come in at most this many shapes (lengths and weights):
+#: one window model is assembled per shape.
+AUTO_MAX_SHAPES = 16
 
 _ONCE, _PERIOD, _WINDOW = 0, 1, 2
 #: Blocks with more rows than this keep their period (window) labels as a Categorical
@@ -254,6 +257,8 @@ def plan(net: Network, decompose: str = "auto", *, allow_unserved=None,
                   "decompose")
     split = _Split(net)
     shape_of, first = _shapes(split)
+    if decompose == "auto" and len(first) > AUTO_MAX_SHAPES:
+        return WindowPlan(False, f"{len(first)} window shapes", W)
     models = {}
     for k, w in enumerate(first):
         models[k] = formulate(split.sub(w), allow_unserved=allow_unserved,

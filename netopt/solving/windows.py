@@ -217,11 +217,13 @@ class WindowPlan:
 
 
 def _shapes(split: _Split) -> tuple[np.ndarray, list[int]]:
-    """Each window's shape (its periods' weights and blank windows) and the first window
-    of each shape."""
-    w = split.periods["weight_h"].to_numpy(float)
+    """Each window's shape (its periods' columns: weights, ...; which are blank windows)
+    and the first window of each shape."""
+    # every column of the periods (weights, spans, ...), the window's name aside
+    p = split.periods.drop(columns="window")
+    cols = [p[c].to_numpy() for c in p.columns]
     blank = split.periods["window"].to_numpy() == ""
-    keys = [(tuple(w[g]), tuple(blank[g])) for g in split.groups]
+    keys = [(tuple(blank[g]), *(tuple(c[g]) for c in cols)) for g in split.groups]
     uniq = {}
     shape_of = np.array([uniq.setdefault(k, len(uniq)) for k in keys])
     first = [keys.index(k) for k in uniq]
@@ -559,4 +561,10 @@ def fix_buildout(net: Network, builds: pd.DataFrame | None = None) -> Network:
     t["backbone_links"] = add(net.backbone_links, "link", "bandwidth_gbps",
                               "max_bandwidth_gbps")
     t["power_lines"] = add(net.power_lines, "line", "capacity_mw", "max_capacity_mw")
+    st = t.get("storage")
+    if st is not None and len(st):  # storage (where the network has it): power, energy
+        st = add(st, "storage_mw", "power_mw", "max_power_mw")
+        if "energy_mwh" in st:   # a unit sized by duration_h grows its energy with power
+            st = add(st, "storage_mwh", "energy_mwh", "max_energy_mwh")
+        t["storage"] = st
     return Network(**t, settings=net.settings)

@@ -221,6 +221,7 @@ def _shapes(split: _Split) -> tuple[np.ndarray, list[int]]:
     and the first window of each shape."""
     # every column of the periods (weights, spans, ...), the window's name aside
     p = split.periods.drop(columns="window")
+    p = p.astype(object).where(p.notna(), None)   # a blank (NaN) equals a blank
     cols = [p[c].to_numpy() for c in p.columns]
     blank = split.periods["window"].to_numpy() == ""
     keys = [(tuple(blank[g]), *(tuple(c[g]) for c in cols)) for g in split.groups]

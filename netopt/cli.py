@@ -277,6 +277,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="HiGHS's LP method: auto (default: by size and structure, see "
                    "benchmarks/RESULTS.md), dual, primal, simplex, ipm, pdlp, hipo (where "
                    "the HiGHS build has it), choose (HiGHS's own default)")
+    s.add_argument("--decompose", default="auto", choices=["auto", "windows", "monolithic"],
+                   help="solve window by window (windows: periods coupled only within "
+                   "their window, no build-out free to vary), as one LP (monolithic), or "
+                   "auto (default: by windows when nothing couples them and the LP is "
+                   "large); the summary says which ran")
+    s.add_argument("--processes", type=int_between(1, 1024), metavar="N",
+                   help="with --decompose: solve the windows on N local processes")
 
     rp = command("report", help="write a self-contained HTML report")
     rp.add_argument("path", nargs="?", default=None, metavar="PATH", type=instance_path,
@@ -417,9 +424,17 @@ def _solve(args) -> int:
               f"--solver {args.solver} takes only auto", file=sys.stderr)
         return 2
     net = load(args.path)
-    result = solve(net, args.solver, time_limit=args.time_limit, write_lp_to=args.write_lp,
-                   allow_unserved=False if args.strict else None, routes_per_pair=args.routes,
-                   mip_gap=args.mip_gap, method=args.method)
+    from .solving.windows import CoupledError
+    try:
+        result = solve(net, args.solver, time_limit=args.time_limit,
+                       write_lp_to=args.write_lp,
+                       allow_unserved=False if args.strict else None,
+                       routes_per_pair=args.routes, mip_gap=args.mip_gap,
+                       method=args.method, decompose=args.decompose,
+                       processes=args.processes)
+    except CoupledError as exc:
+        print(f"netopt solve: error: argument --decompose: {exc}", file=sys.stderr)
+        return 2
     if args.stats:
         print(_stats_text(result.formulation.lp.stats()), file=sys.stderr)
     if args.json:

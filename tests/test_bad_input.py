@@ -184,7 +184,8 @@ def _bad_values(tmp_path):
         ("generate", "classes"): "9", ("generate", "demand_nodes"): "0",
         ("generate", "routes"): "-5", ("generate", "seed"): "-1",
         ("pareto", "path"): "", ("pareto", "points"): "1", ("pareto", "csv"): str(tmp_path),
-        ("solve", "method"): "fastest",
+        ("solve", "method"): "fastest", ("solve", "decompose"): "by-day",
+        ("solve", "processes"): "0",
         ("aggregate", "path"): "", ("aggregate", "out"): str(a_file),
         ("aggregate", "days"): "0", ("aggregate", "method"): "hipo9",
     }

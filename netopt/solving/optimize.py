@@ -12,6 +12,8 @@ from ..model.formulation import formulate
 from ..data.network import Network
 from .results import Result
 from .solvers import Status, solve_lp, write_lp
+from .windows import DECOMPOSE, CoupledError, plan, solve_windows
+from ..errors import NetoptError
 
 __all__ = ["solve"]
 
@@ -22,7 +24,8 @@ _LARGE = 200_000  # columns from which solve() says what it is doing
 def solve(network: Network, solver: str = "highs", *, allow_unserved: bool | None = None,
           routes_per_pair: int | None = None, time_limit: float | None = None,
           mip_gap: float = 1e-6, write_lp_to: str | Path | None = None,
-          options: dict | None = None, method: str = "auto") -> Result:
+          options: dict | None = None, method: str = "auto", decompose: str = "auto",
+          processes: int | None = None, scheduler=None) -> Result:
     """Place every workload so that data, electricity, carbon and tariff cost is least.
 
     Parameters
@@ -51,6 +54,18 @@ def solve(network: Network, solver: str = "highs", *, allow_unserved: bool | Non
         `netopt.solvers.choose_method`), ``"dual"``, ``"primal"``, ``"simplex"``,
         ``"ipm"``, ``"pdlp"``, ``"hipo"`` (where the HiGHS build has it) or ``"choose"``
         (HiGHS's own default). The one used is ``result.method``.
+    decompose : str
+        ``"auto"`` (default), ``"windows"`` or ``"monolithic"``. By windows, each window
+        of periods is solved as its own LP (one window model refilled and warm-started
+        per window; `netopt.solving.windows`) and the windows are stitched into the same
+        `Result` as the monolithic solve. It needs windows that nothing spans (no
+        build-out free to vary); ``"auto"`` decomposes when there are two windows or
+        more, nothing couples them and the LP is large (`windows.AUTO_MIN_COLUMNS`).
+        The one that ran is ``result.decompose`` (and in the summary). HiGHS only.
+    processes : int, optional
+        By windows: solve them on this many local processes (default: in this process).
+    scheduler : str or distributed.Client, optional
+        By windows: solve them on a Dask cluster (a scheduler address or a client).
 
     Returns
     -------
@@ -61,6 +76,9 @@ def solve(network: Network, solver: str = "highs", *, allow_unserved: bool | Non
     ------
     SolverError
         If the solver is unknown or not installed.
+    CoupledError
+        With ``decompose="windows"`` on a model whose windows are coupled (build-out
+        free to vary) or with a single window (a `ValueError`).
     InfeasibleError
         In strict mode, when no plan meets every demand; its ``diagnosis`` DataFrame
         says which site capacity, bandwidth or power is short, by how much, and for
@@ -74,6 +92,24 @@ def solve(network: Network, solver: str = "highs", *, allow_unserved: bool | Non
     ('optimal', 575137800)
     """
     t0 = time.perf_counter()
+    if decompose != "monolithic" and solver.lower() == "highs" and write_lp_to is None:
+        p = plan(network, decompose, allow_unserved=allow_unserved,
+                 routes_per_pair=routes_per_pair, options=options, method=method,
+                 time_limit=time_limit)
+        if p.decompose:
+            f, out = solve_windows(network, p, processes=processes, scheduler=scheduler)
+            result = Result(network, f, out)
+            result.decompose = "windows"
+            if out.status is Status.INFEASIBLE and not f.allow_unserved:
+                diagnosis = diagnose(network, routes_per_pair=routes_per_pair)
+                raise InfeasibleError(explain(diagnosis), diagnosis, result)
+            return result
+    elif decompose == "windows":
+        raise CoupledError("decompose='windows' solves with HiGHS in process and writes no "
+                           "LP file (the monolithic LP is never assembled)")
+    elif decompose not in DECOMPOSE:
+        raise NetoptError(f"unknown decompose {decompose!r}; use one of "
+                          f"{', '.join(DECOMPOSE)}")
     f = formulate(network, allow_unserved=allow_unserved, routes_per_pair=routes_per_pair)
     rows, cols = f.lp.shape
     if cols >= _LARGE:

@@ -68,6 +68,10 @@ class Result:
     in currency per MW per hour, i.e. the value of one more MW held for one hour).
     """
 
+    #: How the LP was solved: "monolithic" (one LP) or "windows" (one LP per window,
+    #: stitched; `netopt.solving.windows`).
+    decompose: str = "monolithic"
+
     def __init__(self, network: Network, formulation: Formulation, output: SolverOutput):
         self.network = network
         self.formulation = formulation
@@ -535,7 +539,7 @@ class Result:
         and site, and electricity prices at the site nodes."""
         out: dict[str, Any] = {"network": self.network.name, "status": str(self.status),
                                "message": self.message, "solver": self.solver,
-                               "method": self.method,
+                               "method": self.method, "decompose": self.decompose,
                                "currency": self.network.settings.currency,
                                "objective": None if not self.ok else float(self.objective)}
         if not self.ok:

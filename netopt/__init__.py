@@ -33,6 +33,7 @@ _API = {
     **dict.fromkeys(["ScenarioError", "apply"], "netopt.analysis.scenarios"),
     **dict.fromkeys(["BreakEven", "breakeven", "sweep"], "netopt.analysis.sweep"),
     "generate": "netopt.data.generate",
+    "design_year": "netopt.analysis.design",
     **dict.fromkeys(["builtin_instances", "load", "save"], "netopt.data.instance"),
     **dict.fromkeys(["Network", "Settings"], "netopt.data.network"),
     **dict.fromkeys(["InfeasibleError", "InstanceNotFoundError", "Issue", "NetoptError",
@@ -51,7 +52,7 @@ __all__ = [
     "Issue", "InstanceNotFoundError", "SolverError", "NotOptimalError", "InfeasibleError",
     "diagnose", "compare", "Comparison", "breakeven_table", "ranging", "Ranging",
     "sweep", "breakeven", "BreakEven", "pareto", "apply", "ScenarioError", "generate",
-    "flexibility", "cost_by_demand", "levelised_cost",
+    "flexibility", "cost_by_demand", "levelised_cost", "design_year",
 ]
 
 #: Modules the README and notebooks name by their place before the layers: still

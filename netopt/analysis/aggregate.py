@@ -340,11 +340,12 @@ def _cat(frames, columns) -> pd.DataFrame:
 # -- the objective error ---------------------------------------------------------------
 def objective_error(hourly: Network, agg: Aggregation, solver: str = "highs",
                     method: str = "auto") -> dict:
-    """Solve the hourly input whole (one LP over every hour) and the typical days, and
-    compare their optima. Fills and returns ``agg.objective``.
+    """Solve the hourly input and the typical days, and compare their optima. Fills and
+    returns ``agg.objective``.
 
-    The whole-year LP grows with the network times 8760 hours: this is for networks
-    small enough to solve at once (solving the year window by window is not here yet).
+    The hourly input is solved as `netopt.solve` decides (``decompose="auto"``): day by
+    day where nothing couples the days (no build-out left open), else as one LP over
+    every hour, which is for networks small enough to solve at once.
     """
     from ..solving.optimize import solve
     full = solve(hourly, solver, method=method)

@@ -36,6 +36,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .._dask import dask_client
 from ..solving.units import units_of
 from ..errors import NetoptError, SweepFileError
 from ..model.formulation import formulate, refill
@@ -512,13 +513,8 @@ def _end_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def _run_dask(network, pending, scheduler, solver, reuse, time_limit, metrics, record):
-    try:
-        from distributed import Client, as_completed as dask_completed
-    except ImportError:
-        raise NetoptError("a Dask scheduler was given but 'distributed' is not installed "
-                          "(pip install 'netopt[dask]')") from None
-    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
-    try:
+    with dask_client(scheduler) as client:
+        from distributed import as_completed as dask_completed
         token = uuid.uuid4().hex
         # hash=False: a content-hashed key is shared with other clients that scattered
         # the same network, and one of them releasing it cancels our tasks.
@@ -527,9 +523,6 @@ def _run_dask(network, pending, scheduler, solver, reuse, time_limit, metrics, r
                                  metrics, i, s, pure=False) for i, s in pending]
         for fut in dask_completed(futures):
             record(fut.result())
-    finally:
-        if client is not scheduler:
-            client.close()
 
 
 # -- break-even search ---------------------------------------------------------------

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._dask import dask_client
 from ..data.network import Network
 from ..data.schema import TABLE_ORDER
 from ..errors import NetoptError
@@ -190,7 +191,7 @@ class WindowPlan:
     def index(self, w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Window ``w``'s columns and rows in the monolithic LP (in the window model's
         order), and which of its columns are held for the whole horizon."""
-        g, n_w = self.split.groups[w], len(self.split.ids)
+        g = self.split.groups[w]
         out = []
         for lay in (self.cols, self.rows):
             parts = []
@@ -277,7 +278,6 @@ def plan(net: Network, decompose: str = "auto", *, allow_unserved=None,
                   "(netopt.solving.windows.fix_buildout) or solve it whole "
                   "(decompose='monolithic')", columns=n_cols, coupled=coupled)
     rows, n_rows = _layout(f0, "constraints", T, W)
-    pairs = net.demand_by_period
     same = all(_layout(f, "variables", T, W)[0] == cols
                and _layout(f, "constraints", T, W)[0] == rows
                and f.options.equals(f0.options) and f.pairs.equals(f0.pairs)
@@ -439,13 +439,7 @@ def _run_processes(p: WindowPlan, processes: int) -> list[tuple]:
 
 
 def _run_dask(p: WindowPlan, scheduler) -> list[tuple]:
-    try:
-        from distributed import Client
-    except ImportError:
-        raise NetoptError("a Dask scheduler was given but 'distributed' is not installed "
-                          "(pip install 'netopt[dask]')") from None
-    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
-    try:
+    with dask_client(scheduler) as client:
         token = uuid.uuid4().hex
         setup = client.scatter((p.models, p.options, p.method, p.time_limit),
                                broadcast=True, hash=False)
@@ -454,9 +448,6 @@ def _run_dask(p: WindowPlan, scheduler) -> list[tuple]:
                                  [(w, p.shape_of[w], p.vectors(w)) for w in c], pure=False)
                    for c in _chunks(p.windows, n)]
         return [r for fut in futures for r in fut.result()]
-    finally:
-        if client is not scheduler:
-            client.close()
 
 
 # -- stitching ----------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def cost_by_demand(result: Result) -> pd.DataFrame:
     """
     net = result.network
     pl = result.placement.copy()
-    costs, b = result.costs, result.builds
+    b = result.builds
     mwh = pl["mwh_it"].to_numpy()
     pl["data_transport"] = pl["data_cost"]
 

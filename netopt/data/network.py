@@ -392,7 +392,6 @@ def _unreachable_demand(net: Network) -> list[Issue]:
     site_nodes = set(net.sites["node"])
     sla = net.classes["max_latency_ms"]
     d = net.demand
-    issues = []
     positive = d[d["mw_it"] > 0]
     nearest, connected = {}, {}
     for origin, classes in positive.groupby("node", sort=False)["class"]:

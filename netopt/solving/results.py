@@ -256,7 +256,6 @@ class Result:
                 "emission_factor", "emissions_t"]
         f = self.formulation
         x = self._values("x")
-        lab = f.lp.variables["x"].labels
         d = option_node_energy(self.network, f.options, f.routes.hops)
         if not len(d):
             return pd.DataFrame({c: pd.Series(dtype=object if c in cols[:5] else float)

@@ -297,7 +297,6 @@ def solution_map(result: Result, *, labels: bool = True, focus: str | None = "au
     from ._geo import layout, reframe
     lay = layout(result, focus)
     style = _MapStyle(lay)
-    cur = lay.currency
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     cluster = lay.cluster if inset else []
     if cluster:
@@ -439,7 +438,6 @@ def _draw_storage(ax, lay, nodes: set, ids) -> None:
 
 def _legends(side, lay, style, cmap, norm, storage: bool = False):
     import matplotlib as mpl
-    from matplotlib.patches import FancyArrow  # noqa: F401  (handles below are lines)
     cur = lay.currency
     handles = []
     dv, du = _unit(style.data_top, "Gbit/s", "Tbit/s")

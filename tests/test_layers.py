@@ -27,7 +27,7 @@ def layer_of(module: str) -> str:
         return "root"
     if parts[0] in BASE:
         return "base"
-    if parts[0] == "cli":
+    if parts[0] in ("cli", "cli_args"):
         return "cli"
     return parts[0]
 

@@ -73,8 +73,8 @@ def main(out: Path = HERE) -> None:
         p[name].to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
     text = (BASE / "network.yaml").read_text()
     text = text.replace("name: china-edwc\n", "name: china-edwc-seasons\n").replace(
-        "description: China's East Data, West Computing programme - 8 hubs, 10 clusters, "
-        "UHV lines (annual average)",
+        "description: China's East Data, West Computing programme - 8 hubs, 11 data-centre "
+        "sites, UHV lines into every eastern hub (annual average)",
         "description: china-edwc in 4 seasons x 24 hours - solar, Sichuan wet/dry hydro, "
         "deferrable AI and batch work")
     (out / "network.yaml").write_text(text)

@@ -119,23 +119,11 @@ def child_linopy(folder: str) -> dict:
 
 
 def child_floor(npz: str) -> dict:
-    import highspy
     import numpy as np
+    from _lp import highs_from_npz
     z = np.load(npz)
     t0 = time.perf_counter()
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    for k, v in DUAL.items():
-        h.setOptionValue(k, v)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = int(z["shape"][1]), int(z["shape"][0])
-    lp.col_cost_, lp.col_lower_, lp.col_upper_ = z["c"], z["cl"], z["cu"]
-    lp.row_lower_, lp.row_upper_ = z["rl"], z["ru"]
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
-    lp.a_matrix_.start_, lp.a_matrix_.index_ = z["indptr"], z["indices"]
-    lp.a_matrix_.value_ = z["data"]
-    h.passModel(lp)
+    h, _ = highs_from_npz(z, DUAL)
     h.run()
     dt = time.perf_counter() - t0
     info = h.getInfo()
@@ -147,27 +135,8 @@ def child_floor(npz: str) -> dict:
 def child_pulp(npz: str) -> dict:
     import numpy as np
     import pulp
-    import scipy.sparse as sp
-    z = np.load(npz)
-    A = sp.csc_matrix((z["data"], z["indices"], z["indptr"]),
-                      shape=tuple(z["shape"])).tocsr()
-    c, cl, cu, rl, ru = z["c"], z["cl"], z["cu"], z["rl"], z["ru"]
-    t0 = time.perf_counter()
-    prob = pulp.LpProblem("textbook", pulp.LpMinimize)
-    x = {j: pulp.LpVariable(f"x{j}", lowBound=cl[j],
-                            upBound=None if np.isinf(cu[j]) else cu[j])
-         for j in range(A.shape[1])}
-    prob += pulp.lpSum(c[j] * x[j] for j in range(A.shape[1]) if c[j] != 0)
-    for i in range(A.shape[0]):
-        s, e = A.indptr[i], A.indptr[i + 1]
-        expr = pulp.lpSum(v * x[j] for j, v in zip(A.indices[s:e], A.data[s:e]))
-        if rl[i] == ru[i]:
-            prob += expr == rl[i]
-        elif np.isinf(rl[i]):
-            prob += expr <= ru[i]
-        else:
-            prob += expr >= rl[i]
-    build = time.perf_counter() - t0
+    from _lp import textbook_pulp
+    prob, build = textbook_pulp(np.load(npz))
     t0 = time.perf_counter()
     prob.solve(pulp.HiGHS(msg=False, **DUAL))
     solve = time.perf_counter() - t0

@@ -26,25 +26,14 @@ from _report import machine, write_section  # noqa: E402
 
 SOLVE = textwrap.dedent("""
     import json, sys, time
-    import numpy as np, highspy
+    import numpy as np
     from netopt.solving.methods import METHODS
-    z = np.load(sys.argv[1])
+    from _lp import highs_from_npz
     method, limit = sys.argv[2], float(sys.argv[3])
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = int(z["shape"][1]), int(z["shape"][0])
-    lp.col_cost_, lp.col_lower_, lp.col_upper_ = z["c"], z["cl"], z["cu"]
-    lp.row_lower_, lp.row_upper_ = z["rl"], z["ru"]
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
-    lp.a_matrix_.start_, lp.a_matrix_.index_ = z["indptr"], z["indices"]
-    lp.a_matrix_.value_ = z["data"]
-    h.passModel(lp)
-    for k, v in METHODS[method].items():
-        if h.setOptionValue(k, v) != highspy.HighsStatus.kOk:
-            print(json.dumps({"status": "unavailable", "time": None, "objective": None}))
-            sys.exit(0)
+    h, refused = highs_from_npz(np.load(sys.argv[1]), METHODS[method])
+    if refused:
+        print(json.dumps({"status": "unavailable", "time": None, "objective": None}))
+        sys.exit(0)
     h.setOptionValue("time_limit", limit)
     t0 = time.perf_counter()
     h.run()
@@ -91,6 +80,8 @@ ORDER = ["choose", "dual", "primal", "ipm", "pdlp", "hipo"]
 
 
 def _run(code: str, *args: str) -> dict:
+    # the child imports the shared references (_lp.py) from this folder
+    code = f"import sys; sys.path.insert(0, {str(HERE)!r})\n" + code
     proc = subprocess.run([sys.executable, "-W", "ignore", "-c", code, *args],
                           capture_output=True, text=True)
     if proc.returncode != 0:

@@ -1,0 +1,56 @@
+"""The two references every benchmark measures netopt against, built from one saved LP
+(an ``.npz`` of the CSC matrix, costs and bounds): the floor (HiGHS given the matrix
+directly through highspy) and the textbook PuLP model (a dict of LpVariable, one
+lpSum per constraint). Benchmarks run them in child processes that import this file.
+"""
+
+from __future__ import annotations
+
+import time
+
+
+def highs_from_npz(z, options: dict | None = None):
+    """A quiet `highspy.Highs` holding the LP of ``z`` (``np.load`` of the npz), with
+    ``options`` set; returns the model and the options HiGHS refused."""
+    import highspy
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    refused = [k for k, v in (options or {}).items()
+               if h.setOptionValue(k, v) != highspy.HighsStatus.kOk]
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = int(z["shape"][1]), int(z["shape"][0])
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = z["c"], z["cl"], z["cu"]
+    lp.row_lower_, lp.row_upper_ = z["rl"], z["ru"]
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
+    lp.a_matrix_.start_, lp.a_matrix_.index_ = z["indptr"], z["indices"]
+    lp.a_matrix_.value_ = z["data"]
+    h.passModel(lp)
+    return h, refused
+
+
+def textbook_pulp(z):
+    """The LP of ``z`` as a user of PuLP writes it; returns the problem and the seconds
+    the building took."""
+    import numpy as np
+    import pulp
+    import scipy.sparse as sp
+    A = sp.csc_matrix((z["data"], z["indices"], z["indptr"]),
+                      shape=tuple(z["shape"])).tocsr()
+    c, cl, cu, rl, ru = z["c"], z["cl"], z["cu"], z["rl"], z["ru"]
+    t0 = time.perf_counter()
+    prob = pulp.LpProblem("textbook", pulp.LpMinimize)
+    x = {j: pulp.LpVariable(f"x{j}", lowBound=cl[j],
+                            upBound=None if np.isinf(cu[j]) else cu[j])
+         for j in range(A.shape[1])}
+    prob += pulp.lpSum(c[j] * x[j] for j in range(A.shape[1]) if c[j] != 0)
+    for i in range(A.shape[0]):
+        s, e = A.indptr[i], A.indptr[i + 1]
+        expr = pulp.lpSum(v * x[j] for j, v in zip(A.indices[s:e], A.data[s:e]))
+        if rl[i] == ru[i]:
+            prob += expr == rl[i]
+        elif np.isinf(rl[i]):
+            prob += expr <= ru[i]
+        else:
+            prob += expr >= rl[i]
+    return prob, time.perf_counter() - t0

@@ -53,7 +53,7 @@ nonneg_int = int_at_least(0)
 def finite_float(text: str) -> float:
     """An argparse type: a finite number (no NaN, no inf, no overflow)."""
     try:
-        from .data.schema import parse_number
+        from .data.coerce import parse_number
         return parse_number(text, allow_inf=False)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None

@@ -47,7 +47,7 @@ def _one_line_exit_2(capsys, argv):
 
 # -- 5. NaN and overflow ------------------------------------------------------------------
 def test_parse_number_refuses_nan_and_overflow_but_not_inf():
-    from netopt.data.schema import parse_number
+    from netopt.data.coerce import parse_number
     assert parse_number(" 2.5 ") == 2.5
     assert parse_number("-Infinity") == -math.inf and parse_number("unlimited") == math.inf
     for text in ("nan", "NaN", "-nan", "+NAN", float("nan")):

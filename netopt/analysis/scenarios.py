@@ -24,7 +24,8 @@ import pandas as pd
 
 from ..errors import NetoptError, show
 from ..data.network import Network
-from ..data.schema import SETTINGS, TABLES, parse_number
+from ..data.coerce import parse_number
+from ..data.schema import SETTINGS, TABLES
 
 __all__ = ["Address", "parse_address", "parse_value", "parse_values", "parse_assignment",
            "read_scenarios", "apply", "ScenarioError"]
@@ -85,7 +86,7 @@ def parse_address(text: str) -> Address:
 def parse_value(text: str) -> Any:
     """``"2"`` -> ``2.0``; ``"*1.5"`` stays ``"*1.5"`` (a factor).
 
-    Numbers are read strictly (`schema.parse_number`): NaN in any spelling and literals
+    Numbers are read strictly (`netopt.data.coerce.parse_number`): NaN in any spelling and literals
     that overflow (``1e309``) are refused; ``inf`` is accepted (the range check of the
     column decides whether it is allowed). A factor must be finite.
 

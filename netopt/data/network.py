@@ -13,7 +13,8 @@ import pandas as pd
 
 from . import validation
 from ..errors import Issue, ValidationError, show
-from .schema import TABLE_ORDER, capital_recovery_factor, row_issues
+from .coerce import row_issues
+from .schema import TABLE_ORDER, capital_recovery_factor
 
 __all__ = ["Network", "Settings", "great_circle_km", "check_network"]
 
@@ -337,7 +338,8 @@ class Network:
         ------
         ValidationError
         """
-        from .schema import SETTINGS, TABLES, check_numbers
+        from .coerce import check_numbers
+        from .schema import SETTINGS, TABLES
         issues = []
         specs = {("settings", c.name): c for c in SETTINGS}
         specs.update({(t, c.name): c for t, spec in TABLES.items() for c in spec.columns})

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Issue, ValidationError, show
-from .schema import TABLES, TABLE_ORDER, coerce_settings, coerce_table, row_issues
+from .coerce import coerce_settings, coerce_table, row_issues
+from .schema import TABLES, TABLE_ORDER
 
 __all__ = ["check_tables"]
 

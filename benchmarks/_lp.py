@@ -6,7 +6,29 @@ lpSum per constraint). Benchmarks run them in child processes that import this f
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def run_child(code: str, *args: str, code_dir: str | None = None) -> dict:
+    """Run ``code`` in a fresh Python with ``args``; return the JSON its last line prints.
+
+    The child finds this folder's modules (``from _lp import ...``) and, with
+    ``code_dir``, imports netopt from there instead of the installed one.
+    """
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        p for p in (code_dir, str(HERE)) if p))
+    proc = subprocess.run([sys.executable, "-W", "ignore", "-c", code, *args],
+                          capture_output=True, text=True, env=env, cwd=code_dir)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def highs_from_npz(z, options: dict | None = None):

@@ -150,7 +150,6 @@ def child_verify(folder: str) -> dict:
     import warnings
     import netopt
     from netopt.model import formulation as fm
-    from netopt.solving.solvers import solve_lp
     import linopy_model as lm
     warnings.simplefilter("ignore")
     net = netopt.load(folder)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -22,6 +21,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from _lp import run_child as _run  # noqa: E402
 from _report import machine, write_section  # noqa: E402
 
 SOLVE = textwrap.dedent("""
@@ -77,16 +77,6 @@ BUILD = textwrap.dedent("""
 """)
 
 ORDER = ["choose", "dual", "primal", "ipm", "pdlp", "hipo"]
-
-
-def _run(code: str, *args: str) -> dict:
-    # the child imports the shared references (_lp.py) from this folder
-    code = f"import sys; sys.path.insert(0, {str(HERE)!r})\n" + code
-    proc = subprocess.run([sys.executable, "-W", "ignore", "-c", code, *args],
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stderr[-2000:])
-    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
 from pathlib import Path
+
+from _lp import run_child
 
 RUN = textwrap.dedent("""
     import json, os, resource, sys, time
@@ -51,15 +51,6 @@ RUN = textwrap.dedent("""
 """)
 
 
-def _run(code_dir: str, folder: str) -> dict:
-    env = dict(os.environ, PYTHONPATH=code_dir)
-    proc = subprocess.run([sys.executable, "-W", "ignore", "-c", RUN, folder],
-                          capture_output=True, text=True, env=env, cwd=code_dir)
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stderr[-2000:])
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -75,7 +66,7 @@ def main() -> None:
         print(f"{nodes} nodes, {periods} periods", flush=True)
         for i in range(args.repeat):
             for c in args.code:
-                r = _run(c, str(folder))
+                r = run_child(RUN, str(folder), code_dir=c)
                 out[c].append(r)
                 print(c, i, json.dumps(r), flush=True)
     summary = {}

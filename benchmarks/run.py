@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -29,6 +28,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from _lp import run_child as _run  # noqa: E402
 from _report import machine, write_section  # noqa: E402
 
 # -- the three measured programs, each run as `python -c CODE ARGS` ----------------------
@@ -89,16 +89,6 @@ PULP = textwrap.dedent("""
                       "status": pulp.LpStatus[prob.status],
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """)
-
-
-def _run(code: str, *args: str) -> dict:
-    # the child imports the shared references (_lp.py) from this folder
-    code = f"import sys; sys.path.insert(0, {str(HERE)!r})\n" + code
-    proc = subprocess.run([sys.executable, "-W", "ignore", "-c", code, *args],
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stderr[-2000:])
-    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def _network_for(target: float, tmp: Path, shape: str = "deep"):

@@ -82,21 +82,16 @@ def _problems(folder) -> list[tuple]:
     return [(i.file, i.row, i.column, i.message) for i in e.value.issues]
 
 
-def test_lifetime_of_zero_is_named_by_file_row_and_column(toy_dir):
+@pytest.mark.parametrize("lifetime,says", [("0", "> 0"), (None, "annualise")],
+                         ids=["lifetime of zero", "overnight cost without a lifetime"])
+def test_bad_lifetime_is_named_by_file_row_and_column(toy_dir, lifetime, says):
     _write(toy_dir, "sites.csv", "max_it_capacity_mw", "dc_east", "100")
     _write(toy_dir, "sites.csv", "capex_per_mw", "dc_east", "5000000")
-    _write(toy_dir, "sites.csv", "lifetime_years", "dc_east", "0")
+    if lifetime is not None:
+        _write(toy_dir, "sites.csv", "lifetime_years", "dc_east", lifetime)
     found = _problems(toy_dir)
     assert [p[:3] for p in found] == [("sites.csv", 2, "lifetime_years")]
-    assert "> 0" in found[0][3]
-
-
-def test_overnight_cost_without_a_lifetime_is_an_error(toy_dir):
-    _write(toy_dir, "sites.csv", "max_it_capacity_mw", "dc_east", "100")
-    _write(toy_dir, "sites.csv", "capex_per_mw", "dc_east", "5000000")
-    found = _problems(toy_dir)
-    assert [p[:3] for p in found] == [("sites.csv", 2, "lifetime_years")]
-    assert "annualise" in found[0][3]
+    assert says in found[0][3]
 
 
 def test_negative_discount_rate_is_an_error(toy_dir):

@@ -440,18 +440,17 @@ def _legends(side, lay, style, cmap, norm, storage: bool = False):
     import matplotlib as mpl
     cur = lay.currency
     handles = []
-    dv, du = _unit(style.data_top, "Gbit/s", "Tbit/s")
-    for v in sorted({_nice(style.data_top), _nice(style.data_top / 3)}, reverse=True):
-        if v > 0 and any(e.kind == "data" for e in lay.edges):
-            handles.append(Line2D([], [], color=DATA_COLOUR, alpha=0.85,
-                                  lw=1.0 + 7.0 * v / style.data_top,
-                                  label=f"data {_num(v / dv)} {du}"))
-    pv, pu = _unit(style.power_top, "MW", "GW")
-    for v in sorted({_nice(style.power_top), _nice(style.power_top / 3)}, reverse=True):
-        if v > 0 and any(e.kind == "power" for e in lay.edges):
-            handles.append(Line2D([], [], color=POWER_COLOUR, alpha=0.85,
-                                  lw=1.0 + 7.0 * v / style.power_top,
-                                  label=f"power {_num(v / pv)} {pu}"))
+    # two widths for each kind of flow that the map shows, at round values
+    for kind, top, colour, small, big in (("data", style.data_top, DATA_COLOUR, "Gbit/s",
+                                           "Tbit/s"),
+                                          ("power", style.power_top, POWER_COLOUR, "MW",
+                                           "GW")):
+        scale, unit = _unit(top, small, big)
+        for v in sorted({_nice(top), _nice(top / 3)}, reverse=True):
+            if v > 0 and any(e.kind == kind for e in lay.edges):
+                handles.append(Line2D([], [], color=colour, alpha=0.85,
+                                      lw=1.0 + 7.0 * v / top,
+                                      label=f"{kind} {_num(v / scale)} {unit}"))
     handles += [Line2D([], [], color=DATA_COLOUR, alpha=0.35, lw=0.8,
                        label="fibre link, unused"),
                 Line2D([], [], color=POWER_COLOUR, alpha=0.35, lw=0.8, ls=(0, (3, 2)),

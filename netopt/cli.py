@@ -548,7 +548,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         if args.debug:
             raise
-        print(f"netopt: {exc}", file=sys.stderr)
+        print(_problems(exc), file=sys.stderr)
         return 2
     except (NetoptError, OSError) as exc:
         if args.debug:
@@ -560,6 +560,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     finally:
         sys.stdout = real_stdout
+
+
+def _problems(exc: ValidationError) -> str:
+    """The input's problems for an 80-column terminal: one item per problem, long
+    ones wrapped under their dash (a file name or a quoted value is never cut)."""
+    head, *_ = str(exc).split("\n", 1)
+    lines = [f"netopt: {head}"]
+    for issue in exc.issues:
+        lines += textwrap.wrap(str(issue), 80, initial_indent="  - ",
+                               subsequent_indent="    ", break_long_words=False,
+                               break_on_hyphens=False)
+    return "\n".join(lines)
 
 
 class _Stderr(logging.StreamHandler):

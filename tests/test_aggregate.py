@@ -105,12 +105,12 @@ def test_missing_hours_of_a_series_are_named(year):
 def test_weights_and_windows_are_checked(year):
     p = year.periods.reset_index()
     p.loc[5, "weight_h"] = 2.0
-    p.loc[7, "window"] = ""
+    p.loc[23, "window"] = ""  # a blank mid-day would split the day
     bad = netopt.Network(**{**year.tables, "periods": p}, settings=year.settings)
     with pytest.raises(ValidationError) as exc:
         hourly_days(bad)
     text = _issues(exc)
-    assert "row 5, column 'weight_h': 2 h" in text and "row 7, column 'window': blank" in text
+    assert "row 5, column 'weight_h': 2 h" in text and "row 23, column 'window': blank" in text
 
 
 def test_cli_aggregate_writes_an_instance(year_dir, tmp_path, capsys):
@@ -142,8 +142,9 @@ def test_cli_bad_input_exits_2(year_dir, tmp_path, capsys):
     (short / "demand_profiles.csv").write_text("".join(lines[:-1]))
     assert main(["aggregate", str(short), str(tmp_path / "b"), "--days", "4"]) == 2
     err = capsys.readouterr().err
+    assert max(map(len, err.splitlines())) <= 80  # wrapped for the terminal
     assert ("demand_profiles.csv, column 'period': class 'interactive' has 8,759 hourly "
-            "rows, not 8,760: no row for period 'h8759'") in err
+            "rows, not 8,760: no row for period 'h8759'") in " ".join(err.split())
     # 8759 periods: the short day and its rows in periods.csv
     lines = (short / "periods.csv").read_text().splitlines(keepends=True)
     (short / "periods.csv").write_text("".join(lines[:-1]))
@@ -151,6 +152,6 @@ def test_cli_bad_input_exits_2(year_dir, tmp_path, capsys):
         df = pd.read_csv(short / f)
         df[df["period"] != "h8759"].to_csv(short / f, index=False)
     assert main(["aggregate", str(short), str(tmp_path / "b"), "--days", "4"]) == 2
-    err = capsys.readouterr().err
+    err = " ".join(capsys.readouterr().err.split())
     assert "periods.csv, row 8738..8760, column 'window': day 'd365' has 23 hours" in err
     assert not (tmp_path / "b").exists()

@@ -93,3 +93,30 @@ def test_flexibility_gain_by_hand():
     gain = flex.loc["flexibility_gain"]
     assert gain["total"] == pytest.approx(4 * 12 * 100)      # no night power to buy
     assert gain["curtailed_mwh"] == pytest.approx(4 * 12)    # solar absorbed by day
+
+
+def test_window_that_is_not_contiguous_is_refused(tmp_path, capsys):
+    # d1 = day, dusk; d2 = night; then d1 again: named by file, row and column, and
+    # from the CLI exit 2
+    net = one_node(deferrable=True)
+    periods = pd.DataFrame({"id": ["day", "night", "dusk", "dawn"],
+                            "weight_h": [6.0] * 4, "window": ["d1", "d2", "d1", ""]})
+    with pytest.raises(netopt.ValidationError) as e:
+        netopt.Network(**{**net.tables, "periods": periods}, settings=net.settings)
+    assert "window 'd1' resumes after 'd2'" in str(e.value)
+    ok = periods.assign(window=["d1", "d1", "d2", ""])  # runs: d1 d1 | d2 | alone
+    netopt.Network(**{**net.tables, "periods": ok}, settings=net.settings)
+    netopt.save(net, tmp_path / "inst")
+    periods.to_csv(tmp_path / "inst" / "periods.csv", index=False)
+    from netopt.cli import main
+    assert main(["validate", str(tmp_path / "inst")]) == 2
+    err = capsys.readouterr().err
+    assert "periods.csv" in err and "window" in err and "resumes after" in err
+
+
+def test_blank_window_between_runs_is_named():
+    net = one_node(deferrable=True)
+    periods = pd.DataFrame({"id": ["a", "b", "c"], "weight_h": [8.0] * 3,
+                            "window": ["w", "", "w"]})
+    with pytest.raises(netopt.ValidationError, match="resumes after a lone period"):
+        netopt.Network(**{**net.tables, "periods": periods}, settings=net.settings)

@@ -184,8 +184,32 @@ def _check_rows(tables, settings, files, labels) -> list[Issue]:
             add(name, df.duplicated(keys, keep="first"), keys[-1],
                 f"duplicate row for the same ({', '.join(keys)})")
     issues += _mixed_demand_periods(tables["demand"], files, labels)
+    _split_windows(tables["periods"], add)
     issues += _storage_rows(tables, add)
     return issues
+
+
+def _split_windows(p: pd.DataFrame, add) -> None:
+    """A window is a run of consecutive periods: deferrable work moves within it, a
+    storage cycle closes over it and the decomposition solves it as one piece, so a
+    window whose periods are interrupted by another's is refused (each later run of a
+    window is named)."""
+    if not len(p) or "window" not in p.columns:
+        return
+    win = p["window"].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, win[1:] != win[:-1]] & (win != ""))
+    seen: set = set()
+    again = []
+    for i in starts:
+        if win[i] in seen:
+            again.append(i)
+        seen.add(win[i])
+    again = np.asarray(again, dtype=int)
+    before = [win[i - 1] for i in again]
+    add("periods", np.isin(np.arange(len(p)), again), "window",
+        lambda k: f"window {show(win[again[k]], 20)} resumes after "
+                  + (show(before[k], 20) if before[k] != "" else "a lone period")
+                  + "; its periods must be consecutive")
 
 
 def _storage_rows(tables, add) -> list[Issue]:

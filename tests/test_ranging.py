@@ -65,3 +65,19 @@ def test_slack_capacity_ranges_to_infinity(toy):
     rb = netopt.ranging(netopt.solve(toy)).bounds
     west = rb[(rb["block"] == "site_capacity") & (rb["site"] == "dc_west")].iloc[0]
     assert west["bound_low"] == pytest.approx(100) and np.isinf(west["bound_high"])
+
+
+def test_a_solve_by_windows_is_ranged_on_its_whole_lp():
+    # the windows keep no matrix: ranging must assemble the whole LP again, not range
+    # an empty one. Oracle: ranging of the monolithic solve of the same network.
+    from test_windows import _windowed
+    net = _windowed(8, 3, 3, 7, {"batch_analytics"}, [1.0, 2.0, 1.0, 1.0])
+    mono = netopt.solve(net, decompose="monolithic")
+    win = netopt.solve(net, decompose="windows")
+    assert win.decompose == "windows" and win.formulation.lp.A.nnz == 0
+    a, b = netopt.ranging(mono), netopt.ranging(win)
+    for x, y in ((a.costs, b.costs), (a.bounds, b.bounds)):
+        assert x.shape == y.shape and len(x)
+        num = x.select_dtypes("number").columns
+        np.testing.assert_allclose(y[num].to_numpy(float), x[num].to_numpy(float),
+                                   rtol=1e-6, atol=1e-6)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import NetoptError, NotOptimalError
-from ..model.formulation import option_paths
+from ..model.formulation import Formulation, formulate, option_paths
 from .results import Result
 from .solvers import HighsModel
 
@@ -45,8 +45,27 @@ def _slack_aware(activity, bound, low, high, tol=1e-7):
     return np.where(slack, activity, low), np.where(slack, np.inf, high)
 
 
+def _whole(result: Result) -> Formulation:
+    """The LP to range: a solve by windows keeps no matrix (each window had its own),
+    so its monolithic LP is assembled anew, with the same options and routes."""
+    f = result.formulation
+    if result.decompose != "windows":
+        return f
+    m = int(f.routes.table.groupby(["origin", "node"]).size().max())
+    whole = formulate(result.network, allow_unserved=f.allow_unserved, routes_per_pair=m)
+    same = (whole.lp.shape == (len(f.lp.row_lower), len(f.lp.c))
+            and np.allclose(whole.lp.c, f.lp.c, rtol=1e-9, atol=0))
+    if not same:  # a guard: ranging another LP than the one solved would mislead
+        raise NetoptError("could not rebuild the LP solved by windows for ranging; "
+                          "solve with decompose='monolithic' and range that")
+    return whole
+
+
 def ranging(result: Result) -> Ranging:
     """Cost and bound ranging of an optimal result (HiGHS's sensitivity analysis).
+
+    A result solved by windows is ranged on its whole LP, assembled anew (the windows
+    kept no matrix): time and memory of a monolithic solve.
 
     Raises
     ------
@@ -68,14 +87,15 @@ def ranging(result: Result) -> Ranging:
         raise NetoptError("ranging is defined for LPs; this network opens or closes "
                           "sites (fixed_cost_year). Fix the sites it chose (set their "
                           "fixed_cost_year blank, drop the closed ones) and range that LP")
-    lp = result.formulation.lp
+    f = _whole(result)
+    lp = f.lp
     model = HighsModel(lp)
     out = model.solve()
     status, rg = model.h.getRanging()
     if not rg.valid:
         raise NotOptimalError(f"HiGHS gave no ranging ({status})")
     scale = lp.objective_scale
-    w = result.formulation.weights
+    w = f.weights
 
     def per_hour(labels):
         return scale / w.loc[labels["period"]].to_numpy()
@@ -91,11 +111,11 @@ def ranging(result: Result) -> Ranging:
         k = per_hour(lab)
         sl = slice(blk.start, blk.stop)
         if name == "x":
-            opt = result.formulation.options.iloc[lab["option"].to_numpy()]
+            opt = f.options.iloc[lab["option"].to_numpy()]
             lab = pd.DataFrame({"origin": opt["origin"].to_numpy(),
                                 "class": opt["class"].to_numpy(),
                                 "site": opt["site"].to_numpy(),
-                                "route": option_paths(result.formulation,
+                                "route": option_paths(f,
                                                       result.network.link_data,
                                                       lab["option"].to_numpy()),
                                 "period": lab["period"].to_numpy()})

@@ -253,7 +253,8 @@ def _solve(args) -> int:
         print(f"netopt solve: error: argument --decompose: {exc}", file=sys.stderr)
         return 2
     if args.stats:
-        print(_stats_text(result.formulation.lp.stats()), file=sys.stderr)
+        print(_stats_text(result.formulation.lp.stats(),
+                          by_windows=result.decompose == "windows"), file=sys.stderr)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -288,10 +289,16 @@ def _report(args) -> int:
     return 0
 
 
-def _stats_text(st: dict) -> str:
-    lines = [f"LP: {st['rows']:,} rows, {st['columns']:,} columns, {st['nonzeros']:,} "
-             "nonzeros"]
-    for key in ("matrix_range", "cost_range", "bound_range", "rhs_range"):
+def _stats_text(st: dict, by_windows: bool = False) -> str:
+    if by_windows:  # each window had its own matrix; the whole one was never built
+        lines = [f"LP: {st['rows']:,} rows, {st['columns']:,} columns, solved by windows "
+                 "(the whole matrix is never assembled)"]
+        keys = ("cost_range", "bound_range", "rhs_range")
+    else:
+        lines = [f"LP: {st['rows']:,} rows, {st['columns']:,} columns, "
+                 f"{st['nonzeros']:,} nonzeros"]
+        keys = ("matrix_range", "cost_range", "bound_range", "rhs_range")
+    for key in keys:
         lo, hi = st[key]
         ratio = f"  (ratio {hi / lo:.1e})" if lo > 0 else ""
         lines.append(f"  {key.replace('_', ' '):13s} [{lo:.2e}, {hi:.2e}]{ratio}")

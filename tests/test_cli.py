@@ -163,3 +163,14 @@ def test_messages_speak_cli(tmp_path, capsys):
     assert main(["solve", "toy", "--out", str(out)]) == 2  # netopt's own: --overwrite
     err = capsys.readouterr().err
     assert "--overwrite" in err and "overwrite=True" not in err
+
+
+def test_stats_of_a_solve_by_windows_say_so(tmp_path, capsys):
+    # the windows' matrices are never assembled into one: no "0 nonzeros" shown
+    from netopt.solving.windows import fix_buildout
+    netopt.save(fix_buildout(netopt.load("china-edwc-seasons")), tmp_path / "fixed")
+    assert main(["solve", str(tmp_path / "fixed"), "--decompose", "windows", "--stats",
+                 "--json"]) == 0
+    err = capsys.readouterr().err
+    assert "solved by windows" in err and "nonzeros" not in err
+    assert "matrix range" not in err and "cost range" in err

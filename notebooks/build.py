@@ -74,18 +74,19 @@ BOOKS = {
         "result.node_prices.pivot(index=\"node\", columns=\"period\", values=\"price\")"
         ".round(0)",
         "md:Where the work runs, by season, and how much hydro it uses (the receiving grids "
-        "in the east, modelled as sites of a `grid_load` class, are left out: they are power, "
-        "not computing):",
-        "sites = result.sites[~result.sites.site.str.startswith(\"grid_load\")]\n"
-        "load = sites.pivot(index=\"site\", columns=\"period\", values=\"it_load_mw\")\n"
+        "in the east are electric loads, `result.loads`: power, not computing):",
+        "load = result.sites.pivot(index=\"site\", columns=\"period\", values=\"it_load_mw\")\n"
         "ax = load.plot.bar(figsize=(7, 3.5), ylabel=\"average IT load (MW_IT)\", "
         "title=\"Site load by season\")",
         "result.sources.groupby([\"kind\", \"period\"])[[\"generation_mwh\", "
         "\"curtailed_mwh\"]].sum().round(0)",
         "md:The UHV lines carry as much of the wet-season surplus east as their spare "
         "capacity allows; the rest is still spilled, because the data centres are too "
-        "small to absorb it. Whether the surplus is worth more sent east or used at home, "
-        "and what it would take: `07-seed-question`.",
+        "small to absorb it. The receiving grids' loads, what they pay at their node's "
+        "price, and the power the lines deliver to them:",
+        "result.loads[[\"load_mw\", \"supplied_mwh\", \"price\", \"cost\"]].round(0)",
+        "md:Whether the surplus is worth more sent east or used at home, and what it would "
+        "take: `07-seed-question`.",
         "fig = plot.solution_map(result)" + SHOW,
     ],
     "04-carbon": [

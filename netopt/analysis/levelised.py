@@ -19,6 +19,8 @@ cost per MWh of computing for each workload class, the shared parts are allocate
 - **energy of moving data** (docs/model.md, (6d)): each placement's draws at the nodes
   along its route, at the same average cost of the power used there, in ``energy``;
 - **unserved** demand: its value of lost load, to the demand left unserved.
+- **electric loads** (power, not computing) pay for their own power at the same average
+  cost, and for what is shed; that is kept apart (``attrs["loads"]``).
 
 The parts add up to the plan's total cost. This is an average (levelised) cost, not the
 marginal one of `Result.demand_prices`.
@@ -63,7 +65,9 @@ def cost_by_demand(result: Result) -> pd.DataFrame:
         One row per origin and class: region (of the origin), mwh_it (served),
         unserved_mwh, one column per part (``data_transport``, ``site_capital``,
         ``bandwidth_capital``, ``energy``, ``unserved``; currency over the horizon) and
-        ``total``. The totals add up to ``result.objective``.
+        ``total``. The totals add up to ``result.objective``, less what electric loads
+        (`Result.loads`: power, not computing) pay for their power and shed load,
+        which is ``attrs["loads"]`` (0 without loads).
 
     Examples
     --------
@@ -109,6 +113,12 @@ def cost_by_demand(result: Result) -> pd.DataFrame:
     out["unserved_mwh"] = un["mwh_it"].reindex(out.index, fill_value=0.0)
     out["unserved"] = un["cost"].reindex(out.index, fill_value=0.0)
     out["total"] = out[list(PARTS)].sum(axis=1)
+    # electric loads (not computing) pay for their own power, at the same average cost,
+    # and for what is shed: with them the totals add up to the objective
+    ld = result.loads if len(net.loads) else None
+    out.attrs["loads"] = 0.0 if ld is None else float(
+        (ld["supplied_mwh"] * avg.reindex(ld.index).fillna(0.0)).sum()
+        + ld["shed_cost"].sum())
     out = out.reset_index()
     out.insert(2, "region", net.nodes["region"].loc[out["origin"]].to_numpy())
     return out[["origin", "class", "region", "mwh_it", "unserved_mwh", *PARTS, "total"]]

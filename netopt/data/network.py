@@ -23,7 +23,8 @@ __all__ = ["Network", "Settings", "great_circle_km", "check_network"]
 EARTH_RADIUS_KM = 6371.0088
 #: The columns that order the rows of each long table (tables with an id are ordered
 #: by id): row order in a file or DataFrame never changes an answer.
-ROW_KEYS = {"demand": ("node", "class", "period"), "demand_profiles": ("class", "period"),
+ROW_KEYS = {"demand": ("node", "class", "period"), "loads": ("node", "period"),
+            "demand_profiles": ("class", "period"),
             "availability": ("source", "period")}
 # Columns whose change can make demand unreachable or a site unpowered.
 _GRAPH_SENSITIVE = {("backbone_links", "latency_ms"), ("backbone_links", "length_km"),
@@ -127,6 +128,9 @@ class Network:
         Optional tables. Without ``periods`` there is one period of 8760 h.
     storage : DataFrame, optional
         Energy storage at nodes (batteries, pumped hydro, ...); none without it.
+    loads : DataFrame, optional
+        Electric load at nodes that is not computing (a receiving grid's own demand):
+        node, period (blank = every period), mw; none without it.
     settings : Settings or mapping, optional
         Network-wide settings (name, currency, carbon price, ...).
 
@@ -163,13 +167,14 @@ class Network:
                  availability: pd.DataFrame | None = None,
                  demand_profiles: pd.DataFrame | None = None,
                  settings: Settings | Mapping[str, Any] | None = None,
-                 storage: pd.DataFrame | None = None, *,
+                 storage: pd.DataFrame | None = None,
+                 loads: pd.DataFrame | None = None, *,
                  _files: Mapping[str, str] | None = None,
                  _labels: Mapping[str, np.ndarray] | None = None):
         raw = dict(nodes=nodes, sites=sites, sources=sources, backbone_links=backbone_links,
                    power_lines=power_lines, classes=classes, periods=periods, demand=demand,
                    demand_profiles=demand_profiles, availability=availability,
-                   storage=storage)
+                   storage=storage, loads=loads)
         if isinstance(settings, Settings):
             settings = settings.to_dict()
         files = dict(_files or {})
@@ -314,6 +319,32 @@ class Network:
             spread["mw_it"] = spread["mw_it"] * f.fillna(1.0).to_numpy()
         out = pd.concat([d[~every], spread], ignore_index=True)
         return out[["node", "class", "period", "mw_it"]]
+
+    @cached_property
+    def loads_by_period(self) -> pd.DataFrame:
+        """Electric loads with blank periods spread over every period, summed per node
+        and period: node, period, mw, value_of_lost_load (currency/MWh, the settings'
+        where blank). One row per node with a load and period, nodes in first-seen
+        order (the table is in canonical order), periods in the network's order."""
+        d = self.loads
+        cols = ["node", "period", "mw", "value_of_lost_load"]
+        if not len(d):
+            return pd.DataFrame({c: pd.Series(dtype=object if c in cols[:2] else float)
+                                 for c in cols})
+        d = d.assign(value_of_lost_load=d["value_of_lost_load"].fillna(
+            self.settings.value_of_lost_load))
+        every = d["period"] == ""
+        spread = d[every].drop(columns="period").merge(
+            pd.DataFrame({"period": self.periods.index}), how="cross")
+        nodes = pd.unique(d["node"])
+        idx = pd.MultiIndex.from_product([nodes, self.periods.index],
+                                         names=["node", "period"])
+        both = pd.concat([d[~every], spread], ignore_index=True)
+        mw = both.groupby(["node", "period"])["mw"].sum().reindex(idx, fill_value=0.0)
+        voll = both.groupby(["node", "period"])["value_of_lost_load"].max().reindex(
+            idx).fillna(self.settings.value_of_lost_load)
+        return pd.DataFrame({"mw": mw.to_numpy(), "value_of_lost_load": voll.to_numpy()},
+                            index=idx).reset_index()[cols]
 
     @cached_property
     def availability_matrix(self) -> pd.DataFrame:

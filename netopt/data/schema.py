@@ -329,6 +329,24 @@ TABLES["storage"] = TableSpec(
     required_file=False, non_empty=False,
 )
 
+# -- electric loads: power, not computing ---------------------------------------------
+TABLES["loads"] = TableSpec(
+    "loads", "loads.csv", "Electric load at a node that is not computing: a receiving "
+    "grid's own demand, a factory, ... It takes power from the node's balance; in "
+    "elastic mode what cannot be supplied is shed at its value of lost load.",
+    (
+        _node(),
+        Column("period", "str", doc="period id; blank = every period (then no other row "
+               "for the same node)", required=False, default=""),
+        Column("mw", "float", "MW", "average load", low=0, high=BIG_MW),
+        Column("value_of_lost_load", "float", "currency/MWh", "cost of a MWh shed (elastic "
+               "mode); blank = network.yaml's value_of_lost_load", required=False,
+               default=np.nan, low=0, low_open=True, high=1e9),
+        Column("description", "str", required=False, default=""),
+    ),
+    key=None, required_file=False, non_empty=False,
+)
+
 #: Order in which tables are read, checked and written.
 TABLE_ORDER = list(TABLES)
 

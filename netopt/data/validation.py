@@ -34,6 +34,8 @@ _REFERENCES = [
     ("availability", "source", "sources"),
     ("availability", "period", "periods"),
     ("storage", "node", "nodes"),
+    ("loads", "node", "nodes"),
+    ("loads", "period", "periods"),
 ]
 
 
@@ -113,7 +115,7 @@ def _check_references(tables, files, labels) -> list[Issue]:
             continue
         values = df[col]
         bad = ~values.isin(tables[target].index)
-        if col == "period":  # blank period in demand = every period
+        if col == "period":  # blank period in demand and loads = every period
             bad &= values != ""
         if bad.any():
             known = ", ".join(show(k, quote=False) for k in list(tables[target].index)[:8])
@@ -177,6 +179,7 @@ def _check_rows(tables, settings, files, labels) -> list[Issue]:
         add("backbone_links", links["cost_per_tb"].isna(), "cost_per_tb",
             "no cost_per_tb, and network.yaml sets no data_cost_per_tb_km to derive it")
     for name, keys in (("demand", ["node", "class", "period"]),
+                       ("loads", ["node", "period"]),
                        ("demand_profiles", ["class", "period"]),
                        ("availability", ["source", "period"])):
         df = tables[name]
@@ -184,6 +187,8 @@ def _check_rows(tables, settings, files, labels) -> list[Issue]:
             add(name, df.duplicated(keys, keep="first"), keys[-1],
                 f"duplicate row for the same ({', '.join(keys)})")
     issues += _mixed_demand_periods(tables["demand"], files, labels)
+    issues += _mixed_demand_periods(tables["loads"], files, labels, "loads",
+                                    ["node"])
     _split_windows(tables["periods"], add)
     issues += _storage_rows(tables, add)
     return issues
@@ -248,22 +253,26 @@ def _storage_rows(tables, add) -> list[Issue]:
     return []
 
 
-def _mixed_demand_periods(d: pd.DataFrame, files, labels) -> list[Issue]:
-    """A (node, class) is given either by one row with a blank period (every period)
-    or by rows naming periods, never both: both would give two demands for one period."""
-    if not len(d) or not {"node", "class", "period"} <= set(d.columns):
+def _mixed_demand_periods(d: pd.DataFrame, files, labels, table: str = "demand",
+                          keys: list[str] | None = None) -> list[Issue]:
+    """A (node, class) of demand, or a node of loads, is given either by one row with a
+    blank period (every period) or by rows naming periods, never both: both would give
+    two values for one period."""
+    keys = ["node", "class"] if keys is None else keys
+    if not len(d) or not {*keys, "period"} <= set(d.columns):
         return []
     every = (d["period"] == "").to_numpy()
-    key = pd.MultiIndex.from_frame(d[["node", "class"]])
-    blank_row = pd.Series(labels["demand"][every], index=key[every])
+    key = pd.MultiIndex.from_frame(d[keys])
+    blank_row = pd.Series(labels[table][every], index=key[every])
     blank_row = blank_row[~blank_row.index.duplicated()]  # duplicates are reported above
     clash = ~every & key.isin(blank_row.index)
     pos = np.flatnonzero(clash)
 
     def message(i: int) -> str:
-        node, cls = key[pos[i]]
-        return (f"demand of class {show(cls)} at {show(node)} is already given for every "
-                f"period (row {blank_row[(node, cls)]}, blank period); give either "
-                "that row or one row per period, not both")
-    return row_issues(files.get("demand", "demand table"), labels["demand"][pos], "period",
+        k = key[pos[i]]
+        what = (f"demand of class {show(k[1])} at {show(k[0])}" if table == "demand"
+                else f"the load at {show(k[0])}")
+        return (f"{what} is already given for every period (row {blank_row[k]}, blank "
+                "period); give either that row or one row per period, not both")
+    return row_issues(files.get(table, f"{table} table"), labels[table][pos], "period",
                       message)

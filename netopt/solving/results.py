@@ -29,8 +29,9 @@ _BUILDS = (("site_build", "site", "site", "MW_IT"), ("link_build", "link", "link
            # storage (issue #11.2)
            ("storage_build_mw", "storage", "storage_mw", "MW"),
            ("storage_build_mwh", "storage", "storage_mwh", "MWh"))
-#: Written by `Result.write` when the network has storage.
+#: Written by `Result.write` when the network has storage, or electric loads.
 STORAGE_TABLES = ("storage", "storage_units")
+LOAD_TABLES = ("loads",)
 
 
 #: The text of `Result.summary()`. The text view (`netopt.views.report`) sets it when it
@@ -446,6 +447,31 @@ class Result:
         out.index.name = "storage"
         return out.reset_index()
 
+    # -- electric loads ----------------------------------------------------------------
+    @cached_property
+    def loads(self) -> pd.DataFrame:
+        """Electric loads (power, not computing), indexed by node and period: load_mw,
+        shed_mw (left unsupplied, elastic mode), supplied_mwh, shed_mwh, price (the
+        node's, per MWh), cost (supplied_mwh x price: the load's power at the margin)
+        and shed_cost (shed_mwh x its value of lost load)."""
+        self._need("loads")
+        lbp = self.network.loads_by_period
+        idx = pd.MultiIndex.from_frame(lbp[["node", "period"]])
+        shed = (pd.Series(self._values("shed"), index=pd.MultiIndex.from_frame(
+            self.formulation.lp.variables["shed"].labels)).reindex(idx).to_numpy()
+            if "shed" in self.formulation.lp.variables else np.zeros(len(lbp)))
+        shed = np.where(shed > _TOL, shed, 0.0)
+        w = self._weight(lbp)
+        load = lbp["mw"].to_numpy()
+        price = self.node_prices.set_index(["node", "period"])["price"].reindex(idx)
+        df = pd.DataFrame({"load_mw": load, "shed_mw": shed,
+                           "supplied_mwh": (load - shed) * w, "shed_mwh": shed * w},
+                          index=idx)
+        df["price"] = price.to_numpy()
+        df["cost"] = df["supplied_mwh"] * df["price"] + 0.0  # no -0.0
+        df["shed_cost"] = df["shed_mwh"] * lbp["value_of_lost_load"].to_numpy()
+        return df
+
     @cached_property
     def demand_prices(self) -> pd.DataFrame:
         """Demand dual: origin, class, period, price = the cost of serving one more MWh
@@ -481,6 +507,8 @@ class Result:
             "transmission": float(self.power_lines["tariff_cost"].sum()),
             "unserved": float(self.unserved["cost"].sum()),
         })
+        if len(self.network.loads):  # electric load shed: lost load too
+            parts["unserved"] += float(self.loads["shed_cost"].sum())
         b = self.builds
         parts["expansion"] = float(b.loc[b["kind"] != "open site", "cost"].sum())
         parts["fixed"] = float(b.loc[b["kind"] == "open site", "cost"].sum())
@@ -518,6 +546,9 @@ class Result:
             **({"storage_charged_mwh": float(self.storage["charge_mwh"].sum()),
                 "storage_discharged_mwh": float(self.storage["discharge_mwh"].sum())}
                if len(self.network.storage) else {}),
+            **({"load_mwh": float(self.loads["supplied_mwh"].sum()),
+                "load_shed_mwh": float(self.loads["shed_mwh"].sum())}
+               if len(self.network.loads) else {}),
         }
 
     def by_class(self) -> pd.DataFrame:
@@ -569,6 +600,9 @@ class Result:
         cur = self.network.settings.currency
         rows = [(t, c, u) for t in TABLE_NAMES
                 for c, u in units_of(t, getattr(self, t).columns, cur).items()]
+        if len(self.network.loads):
+            rows += [("loads", c, u) for c, u in units_of(
+                "loads", self.loads.reset_index().columns, cur).items()]
         rows += [("costs", "value", cur)]
         return pd.DataFrame(rows, columns=["table", "column", "unit"])
 
@@ -595,6 +629,8 @@ class Result:
                            writer="Result.write") as tmp:
             for name in TABLE_NAMES + (STORAGE_TABLES if len(self.network.storage) else ()):
                 write_csv(getattr(self, name), tmp / f"{name}.csv")
+            if len(self.network.loads):  # keyed by node and period, keys first
+                write_csv(self.loads.reset_index(), tmp / "loads.csv")
             write_csv(self.costs.rename("value").rename_axis("part").reset_index(),
                       tmp / "costs.csv")
             write_csv(self.units, tmp / "units.csv")

@@ -82,6 +82,9 @@ def summary_text(result: Result) -> str:
               f"Data moved {human(t['data_moved_tb'], 'TB')}; power sent "
               f"{human(t['power_sent_mwh'], 'MWh')}, losses "
               f"{human(t['transmission_losses_mwh'], 'MWh')}"]
+    if "load_mwh" in t:  # electric loads: power, not computing
+        lines.append(f"Electric loads (not computing) supplied {human(t['load_mwh'], 'MWh')}"
+                     f", shed {human(t['load_shed_mwh'], 'MWh')}")
     if t["transport_energy_mwh"] > 0:
         lines.append(f"Moving data drew {human(t['transport_energy_mwh'], 'MWh')} "
                      f"({human(t['transport_emissions_t'], 't CO2')}, at the local "

@@ -31,11 +31,12 @@ Adding a component (README, "Adding a component"): its table(s) in
 come after every existing column and row, so existing labels and positions hold.
 """
 
-from . import lines, links, placement, sites, sources, storage, transport_energy, windows
+from . import (lines, links, loads, placement, sites, sources, storage, transport_energy,
+               windows)
 
 __all__ = ["COMPONENTS"]
 
 #: In assembly order (it fixes the order of blocks): placement first, since every
 #: other component indexes its options.
 COMPONENTS = (placement, windows, sources, sites, links, lines, transport_energy,
-              storage)  # each appended when added, so existing blocks keep their place
+              storage, loads)  # each appended when added, so existing blocks keep their place

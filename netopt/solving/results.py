@@ -168,7 +168,7 @@ class Result:
         """Locational price of electricity (balance dual): node, period, price per MWh."""
         self._need("node prices")
         lab = self.formulation.lp.constraints["balance"].labels
-        return lab.assign(price=self._per_mwh("balance"))
+        return lab.assign(price=self._per_mwh("balance") + 0.0)  # no -0.0
 
     @cached_property
     def sites(self) -> pd.DataFrame:

@@ -123,7 +123,6 @@ def test_levelised_parts_and_loads_add_up_to_the_objective():
     t = cost_by_demand(r)
     assert t.attrs["loads"] > 0
     assert t["total"].sum() + t.attrs["loads"] == pytest.approx(r.objective, rel=1e-9)
-    assert "grid_load" not in set(t["class"])
 
 
 def test_loads_by_window_equal_the_monolithic_solve():
@@ -137,6 +136,49 @@ def test_loads_by_window_equal_the_monolithic_solve():
     assert win.decompose == "windows"
     assert win.objective == pytest.approx(mono.objective, rel=1e-9)
     pd.testing.assert_frame_equal(win.loads, mono.loads, rtol=1e-7)
+
+
+@pytest.mark.parametrize("voll", [None, 400.0])
+def test_loads_in_some_windows_only_equal_the_monolithic_solve(voll):
+    # windows of one shape share one model: a load only in the second window (rows
+    # naming its periods; none in the first) must still be met, or shed, there
+    periods = pd.DataFrame({"id": [f"h{i}" for i in range(6)], "weight_h": [H / 6] * 6,
+                            "window": ["d1"] * 3 + ["d2"] * 3})
+    base = two_nodes(1.0, periods=periods, east_supply=False)
+    loads = pd.DataFrame({"node": "east", "period": ["h3", "h4", "h5"],
+                          "mw": [2.0, 9.0, 3.0], "value_of_lost_load": voll})
+    net = netopt.Network(**{**base.tables, "loads": loads}, settings=base.settings)
+    mono = netopt.solve(net, decompose="monolithic")
+    win = netopt.solve(net, decompose="windows")
+    assert win.decompose == "windows" and mono.ok and win.ok
+    assert win.objective == pytest.approx(mono.objective, rel=1e-9)
+    # 5 MW x 0.94 arrive: h4 sheds 9 - 4.7 (the settings' value of lost load, or 400)
+    assert win.loads["shed_mw"].tolist() == pytest.approx([0, 0, 0, 0, 9 - 4.7, 0])
+    pd.testing.assert_frame_equal(win.loads, mono.loads, rtol=1e-7, atol=1e-9)
+
+
+def test_shed_never_exceeds_the_load():
+    # a value of lost load (100) below the price at west (hydro, 300), where the site
+    # also draws 1 MW: the whole load is shed, and no more (B4) — shedding "more" would
+    # supply the site at 100
+    net = two_nodes(10.0, line_mw=0.0)
+    west = pd.DataFrame({"node": ["west"], "mw": [10.0], "value_of_lost_load": [100.0]})
+    r = netopt.solve(netopt.Network(**{**net.tables, "loads": west},
+                                    settings=net.settings))
+    assert r.loads["shed_mw"].iloc[0] == pytest.approx(10.0)
+    assert r.objective == pytest.approx(H * (300.0 + 10.0 * 100.0))
+
+
+def test_a_load_no_power_reaches_is_refused():
+    net = two_nodes(1.0)
+    nodes = pd.concat([net.nodes.reset_index(), pd.DataFrame(
+        {"id": ["island"], "lat": [20.0], "lon": [110.0]})], ignore_index=True)
+    loads = pd.DataFrame({"node": ["east", "island"], "mw": [1.0, 2.0]})
+    with pytest.raises(netopt.ValidationError,
+                       match="row 1, column 'node': the load at 'island' has no way to "
+                             "get power"):
+        netopt.Network(**{**net.tables, "nodes": nodes, "loads": loads},
+                       settings=net.settings)
 
 
 def test_loads_are_checked():

@@ -203,6 +203,8 @@ class Network:
         sizes = ", ".join(f"{len(getattr(self, t))} {t}" for t in
                           ("nodes", "sites", "sources", "backbone_links", "power_lines",
                            "classes", "periods"))
+        if len(self.loads):
+            sizes += f", {len(self.loads)} loads"
         return f"<Network '{self.name}': {sizes}>"
 
     @cached_property
@@ -406,10 +408,10 @@ def check_network(net: Network) -> None:
     ------
     ValidationError
         Naming each demand row no site can serve within its latency limit, and each
-        site whose node no power source can reach.
+        site, storage unit or electric load whose node no power source can reach.
     """
     issues = (_unreachable_demand(net) + _unpowered_sites(net) + _unpowered_links(net)
-              + _unreached_storage(net))
+              + _unreached_storage(net) + _unpowered_loads(net))
     if issues:
         raise ValidationError(issues)
 
@@ -511,6 +513,19 @@ def _unpowered_links(net: Network) -> list[Issue]:
                           net._labels["backbone_links"][bad[sel]], col,
                           lambda k, sel=sel: message(sel[k]))
     return out
+
+
+def _unpowered_loads(net: Network) -> list[Issue]:
+    """An electric load with MW at a node no power reaches could only ever be shed."""
+    ld = net.loads
+    if not len(ld):
+        return []
+    powered = _powered_nodes(net)
+    bad = np.flatnonzero((~ld["node"].isin(powered) & (ld["mw"] > 0)).to_numpy())
+    return row_issues(net._files["loads"], net._labels["loads"][bad], "node",
+                      lambda k: f"the load at {show(ld['node'].iloc[bad[k]])} has no way to "
+                      "get power: no source with capacity at that node or upstream of it "
+                      "on the power lines")
 
 
 def _unreached_storage(net: Network) -> list[Issue]:

@@ -120,7 +120,8 @@ def formulate(net: Network, *, allow_unserved: bool | None = None,
     for step in ("add_variables", "add_build_variables", "add_constraints"):
         for add in _each(step):
             add(m)
-    # (6) power balance at each node and period: what the components inject = 0
+    # (6) power balance at each node and period: what the components inject = the
+    # electric load there (0 without one; the loads component fills the bounds)
     m.nodes = pd.Index(pd.unique(np.concatenate(
         [n for nodes in _each("power_nodes") for n in nodes(m)])))
     m.add_constraint("balance", m.labels(m.nodes.to_numpy(), "node"),

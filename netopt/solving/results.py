@@ -29,9 +29,8 @@ _BUILDS = (("site_build", "site", "site", "MW_IT"), ("link_build", "link", "link
            # storage (issue #11.2)
            ("storage_build_mw", "storage", "storage_mw", "MW"),
            ("storage_build_mwh", "storage", "storage_mwh", "MWh"))
-#: Written by `Result.write` when the network has storage, or electric loads.
+#: Written by `Result.write` when the network has storage.
 STORAGE_TABLES = ("storage", "storage_units")
-LOAD_TABLES = ("loads",)
 
 
 #: The text of `Result.summary()`. The text view (`netopt.views.report`) sets it when it

@@ -96,6 +96,9 @@ class _Split:
                 self._rows[name] = self._by_window(df, pos)
         self._dbp = net.demand_by_period
         self._dbp_rows = self._by_window(self._dbp, pos)
+        # every window keeps every load node (0 MW where it has none): one structure
+        self._lbp = net.loads_by_period
+        self._lbp_rows = self._by_window(self._lbp, pos)
         self._avail = net.availability_matrix
         self._cached = {k: v for k, v in net.__dict__.items()
                         if k in ("link_data", "annual_capex", "power_arcs", "graph")}
@@ -134,6 +137,9 @@ class _Split:
         dbp = self._dbp.iloc[self._dbp_rows[w]].copy()
         dbp["period"] = dbp["period"].map(rename)
         new.__dict__["demand_by_period"] = dbp.reset_index(drop=True)
+        lbp = self._lbp.iloc[self._lbp_rows[w]].copy()
+        lbp["period"] = lbp["period"].map(rename)
+        new.__dict__["loads_by_period"] = lbp.reset_index(drop=True)
         av = self._avail.iloc[:, g].copy()
         av.columns = pd.Index(names, name=self._avail.columns.name)
         new.__dict__["availability_matrix"] = av

@@ -27,7 +27,7 @@ def structure(net: Network) -> tuple:
 
 
 def add_variables(m: Model) -> None:
-    if m.allow_unserved and len(m.net.loads):
+    if m.allow_unserved and len(m.net.loads_by_period):
         m.add_per_period("shed", _nodes(m.net), "node")
 
 
@@ -51,12 +51,14 @@ def fill(v: Fill) -> None:
     blk = v.row("balance")
     n_nodes = blk.size // v.T
     rows = blk.labels["node"].to_numpy()[:n_nodes]
-    col = pd.Index(rows).get_indexer(nodes)  # every load node has balance rows
+    col = pd.Index(rows).get_indexer(nodes)
+    if (col < 0).any():  # power_nodes put every load node in the balance
+        raise AssertionError(f"load nodes without a balance row: {nodes[col < 0]}")
     r = blk.start + (np.arange(v.T)[:, None] * n_nodes + col[None, :])
     # (6) the balance at a node with load: injections (+ shed) = L[n, t]
     v.row_lower[r] = mw
     v.row_upper[r] = mw
     if "shed" in v.lp.variables:
-        # (B7) 0 <= shed[n, t] <= L[n, t]; (C7) value of lost load per MWh shed
+        # (B4) 0 <= shed[n, t] <= L[n, t]; (C7) value of lost load per MWh shed
         v.upper("shed", mw.ravel())
         v.cost("shed", (v.scale[:, None] * voll).ravel(), phase_one=True)

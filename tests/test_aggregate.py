@@ -155,3 +155,36 @@ def test_cli_bad_input_exits_2(year_dir, tmp_path, capsys):
     err = " ".join(capsys.readouterr().err.split())
     assert "periods.csv, row 8738..8760, column 'window': day 'd365' has 23 hours" in err
     assert not (tmp_path / "b").exists()
+
+
+def _with_hourly_load(net, drop_last=False):
+    ids = list(net.periods.index)
+    hour = np.arange(len(ids)) % 24
+    mw = 20.0 + 10.0 * np.sin(np.pi * hour / 24) + (np.arange(len(ids)) // 24) % 3
+    hourly = pd.DataFrame({"node": "east", "period": ids, "mw": mw.round(3)})
+    if drop_last:
+        hourly = hourly.iloc[:-1]
+    flat = pd.DataFrame({"node": ["west"], "period": [""], "mw": [5.0],
+                         "value_of_lost_load": [9000.0]})
+    return netopt.Network(**{**net.tables, "loads": pd.concat([hourly, flat])},
+                          settings=net.settings)
+
+
+def test_hourly_electric_loads_are_aggregated():
+    # oracle: as many typical days as days reproduce the year (loads included); fewer
+    # keep each load's mean (tsam rescales) and its value of lost load
+    year = _with_hourly_load(hourly_toy(days=14))
+    agg = typical_days(year, 14)
+    o = objective_error(year, agg)
+    assert o["typical"] == pytest.approx(o["full"], rel=1e-9)
+    few = typical_days(year, 3).network
+    ld = few.loads_by_period.set_index(["node", "period"])
+    w = few.periods["weight_h"]
+    east = ld.loc["east", "mw"].reindex(w.index)
+    assert (east * w).sum() / w.sum() == pytest.approx(
+        year.loads.loc[year.loads["node"] == "east", "mw"].mean(), rel=1e-6)
+    assert (ld.loc["west", "mw"] == 5.0).all()
+    assert (ld.loc["west", "value_of_lost_load"] == 9000.0).all()
+    assert "load:east" in typical_days(year, 3).error.index
+    with pytest.raises(ValidationError, match="node 'east' has 335 hourly rows"):
+        hourly_days(_with_hourly_load(hourly_toy(days=14), drop_last=True))

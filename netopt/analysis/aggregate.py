@@ -5,8 +5,9 @@ The input is an ordinary instance whose periods are hours: every period has
 natural order of their ids), and every time series given is given for every hour (see
 instances/README.md, "An hourly year"). Its days are clustered by tsam (hierarchical
 clustering, medoid days rescaled to keep each series' mean) on every series at once:
-the demand profile of each class, the availability of each source and the demand of
-each node and class given by period. The result is an instance of ``k × 24`` periods:
+the demand profile of each class, the availability of each source, the demand of each
+node and class given by period and the electric load of each node given by the hour
+(`loads.csv`). The result is an instance of ``k × 24`` periods:
 typical day ``tdNN``'s hours weigh as many hours as the days it stands for, and each
 typical day is one window.
 
@@ -162,6 +163,9 @@ def hourly_days(net: Network) -> pd.DataFrame:
     d = net.demand[net.demand["period"] != ""]
     if len(d):
         issues += _complete(net, "demand", ["node", "class"], "mw_it", p.index, d)
+    ld = net.loads[net.loads["period"] != ""]
+    if len(ld):
+        issues += _complete(net, "loads", "node", "mw", p.index, ld)
     if issues:
         raise ValidationError(issues)
     return days
@@ -218,6 +222,11 @@ def _series(net: Network, days: pd.DataFrame) -> pd.DataFrame:
                              aggfunc="first")
         for n, c in wide.columns:
             cols[f"demand:{n}:{c}"] = wide[(n, c)].reindex(order).to_numpy()
+    ld = net.loads[net.loads["period"] != ""]
+    if len(ld):  # electric loads by the hour (power, not computing)
+        wide = ld.pivot_table(index="period", columns="node", values="mw", aggfunc="first")
+        for n in wide.columns:
+            cols[f"load:{n}"] = wide[n].reindex(order).to_numpy()
     return pd.DataFrame(cols, index=pd.date_range("2001-01-01", periods=len(order),
                                                   freq="h"))
 
@@ -319,7 +328,16 @@ def _build(net, td_names, weights, values) -> Network:
     dem = [pd.DataFrame({"node": c.split(":")[1], "class": c.split(":")[2], "period": pid,
                          "mw_it": v}) for c, v in flat.items() if c.startswith("demand:")]
     base = net.demand[net.demand["period"] == ""][["node", "class", "period", "mw_it"]]
+    # hourly loads become typical-day loads; each node keeps its value of lost load
+    lcols = ["node", "period", "mw", "value_of_lost_load", "description"]
+    hourly = net.loads[net.loads["period"] != ""].drop_duplicates("node").set_index("node")
+    loads = [pd.DataFrame({"node": n, "period": pid, "mw": v,
+                           "value_of_lost_load": hourly.loc[n, "value_of_lost_load"],
+                           "description": hourly.loc[n, "description"]})
+             for c, v in flat.items() if c.startswith("load:")
+             for n in [c.split(":", 1)[1]]]
     tables = {**net.tables, "periods": periods,
+              "loads": _cat([net.loads[net.loads["period"] == ""][lcols]] + loads, lcols),
               "demand_profiles": _cat(prof, ["class", "period", "factor"]),
               "availability": _cat(av, ["source", "period", "availability"]),
               "demand": _cat([base] + dem, ["node", "class", "period", "mw_it"])}

@@ -82,8 +82,11 @@ BOOKS = {
         "\"curtailed_mwh\"]].sum().round(0)",
         "md:The UHV lines carry as much of the wet-season surplus east as their spare "
         "capacity allows; the rest is still spilled, because the data centres are too "
-        "small to absorb it. The receiving grids' loads, what they pay at their node's "
-        "price, and the power the lines deliver to them:",
+        "small to absorb it. The receiving grids' loads and their node's marginal price. Each "
+        "load is sized at what its lines can deliver, so the price sits on a kink: one MW "
+        "more costs the eastern grid's price (shown), one MW less saves only the import's. "
+        "`cost` values the load at that price; its average cost is "
+        "`netopt.levelised.cost_by_demand(result).attrs[\"loads\"]`.",
         "result.loads[[\"load_mw\", \"supplied_mwh\", \"price\", \"cost\"]].round(0)",
         "md:Whether the surplus is worth more sent east or used at home, and what it would "
         "take: `07-seed-question`.",

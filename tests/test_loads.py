@@ -210,3 +210,34 @@ def test_results_and_instance_files_carry_the_loads(tmp_path):
         == ["CNY"]
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["totals"]["load_mwh"] == pytest.approx(3.0 * H)
+
+
+def test_diagnosis_names_the_load_that_cannot_be_supplied():
+    # east has no supply of its own and the line brings 4.7 MW: 5.3 MW are short
+    with pytest.raises(netopt.InfeasibleError) as e:
+        netopt.solve(two_nodes(10.0, east_supply=False), allow_unserved=False)
+    d = e.value.diagnosis
+    load = d[d["constraint"] == "load"]
+    assert load["item"].tolist() == ["load@east"]
+    assert load["shortfall"].iloc[0] == pytest.approx(10.0 - 5.0 * 0.94)
+    power = d[d["constraint"] == "power"]
+    assert power["shortfall"].sum() == pytest.approx(10.0 - 5.0 * 0.94)
+    assert "load@east" in power["demand"].iloc[0]
+    text = str(e.value)
+    assert "MW of the electric load at 'east' cannot be supplied" in text
+
+
+def test_compare_sweeps_and_the_summary_report_loads_and_shedding():
+    from netopt.analysis.sweep import result_metrics
+    net = two_nodes(10.0, voll=900.0, east_supply=False)
+    r = netopt.solve(net)
+    m = result_metrics(r)
+    assert m["load_shed_mwh"] == pytest.approx((10.0 - 4.7) * H)
+    assert m["load_mwh"] == pytest.approx(4.7 * H)
+    text = r.summary()
+    assert "!! ELECTRIC LOAD SHED" in text and "east:" in text
+    comp = netopt.compare(two_nodes(10.0))
+    t = comp.table.set_index("scenario")
+    # moving data only takes the line away: east's load is then met by its own grid
+    assert t.loc["move_data_only", "loads_power_cost"] == pytest.approx(10.0 * H * 700.0)
+    assert "electric loads supplied" in str(comp) and "their power's cost" in str(comp)

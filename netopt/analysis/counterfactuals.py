@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..model.formulation import TB_PER_GBPS_HOUR, Formulation, formulate, option_paths
-from .levelised import levelised_cost
+from .levelised import cost_by_demand, levelised_cost
 from .._format import human
 from ..data.network import Network
 from ..solving.results import Result
@@ -116,6 +116,10 @@ class Comparison:
                 ("transmission losses", "transmission_losses_mwh", "MWh"),
                 ("emissions", "emissions_t", "t"), ("data moved", "data_moved_tb", "TB"),
                 ("saving by joint plan", "saving_by_joint", cur)]
+        if "load_mwh" in t:  # electric loads (power, not computing) move costs too
+            rows[-1:-1] = [("electric loads supplied", "load_mwh", "MWh"),
+                           ("  shed", "load_shed_mwh", "MWh"),
+                           ("  their power's cost", "loads_power_cost", cur)]
         for label, col, unit in rows:
             lines.append(f"{label:28s}" + "".join(f"{human(v, unit):>17s}" for v in t[col]))
         for col in [c for c in t.columns if c.startswith("west_share:")]:
@@ -275,6 +279,8 @@ def compare(network: Network, *, routes_per_pair: int | None = None,
             totals = r.totals()
             row["energy_drawn_mwh"] = totals["energy_drawn_mwh"]
             row["curtailed_mwh"] = totals["curtailed_mwh"]
+            if len(network.loads):  # electric loads: kept apart from computing's cost
+                row["loads_power_cost"] = cost_by_demand(r).attrs["loads"]
             unserved += _unserved(name, r, r.formulation, away,
                                   in_zone="move_data" not in levers)
             builds.append(r.builds.assign(scenario=name))

@@ -56,8 +56,10 @@ def result_metrics(result: Result) -> dict[str, Any]:
     """The numbers a sweep records for one solve.
 
     status, objective, the cost parts, emissions_t, unserved_mwh, data_moved_tb,
-    power_sent_mwh, transmission_losses_mwh, transport_energy_mwh (moving data's), and ``west_share:<class>`` (share of each
-    class's demand served at sites whose node has region ``west``).
+    power_sent_mwh, transmission_losses_mwh, transport_energy_mwh (moving data's),
+    load_mwh and load_shed_mwh (electric loads, where there are any), and
+    ``west_share:<class>`` (share of each class's demand served at sites whose node
+    has region ``west``).
     """
     row: dict[str, Any] = {"status": str(result.status), "objective": result.objective}
     if not result.ok:
@@ -67,6 +69,9 @@ def result_metrics(result: Result) -> dict[str, Any]:
     for k in ("emissions_t", "unserved_mwh", "data_moved_tb", "power_sent_mwh",
               "transmission_losses_mwh", "transport_energy_mwh"):
         row[k] = t[k]
+    for k in ("load_mwh", "load_shed_mwh"):  # electric loads, where there are any
+        if k in t:
+            row[k] = t[k]
     bc = result.by_class()
     total = bc.sum(axis=1)
     west = bc["west"] if "west" in bc else pd.Series(0.0, index=bc.index)

@@ -41,7 +41,8 @@ def diagnose(network: Network, routes_per_pair: int | None = None) -> pd.DataFra
     Returns
     -------
     DataFrame
-        One row per shortfall: ``constraint`` (demand, site capacity, bandwidth, power),
+        One row per shortfall: ``constraint`` (demand, load — an electric load that
+        cannot be supplied —, site capacity, bandwidth, power),
         ``item`` (site, link or node), ``period``, ``shortfall`` and ``unit``,
         ``demand`` (the origin/class pairs relying on it) and a readable ``message``.
         Empty if the strict plan is feasible.
@@ -71,6 +72,8 @@ def diagnose(network: Network, routes_per_pair: int | None = None) -> pd.DataFra
     used = f.options.iloc[xl["option"].to_numpy()].reset_index(drop=True).assign(
         period=xl["period"].to_numpy(), mw=x)
     used = used[used["mw"] > _TOL]
+    lbp = network.loads_by_period
+    loaded = set(zip(lbp.loc[lbp["mw"] > 0, "node"], lbp.loc[lbp["mw"] > 0, "period"]))
     for block, constraint, unit, cols in _BLOCKS:
         if block not in lp.variables:
             continue
@@ -88,6 +91,8 @@ def diagnose(network: Network, routes_per_pair: int | None = None) -> pd.DataFra
             else:
                 here = here[here["node"] == item]
             pairs = sorted({f"{k}@{o}" for o, k in zip(here["origin"], here["class"])})
+            if constraint == "power" and (item, period) in loaded:
+                pairs.append(f"load@{item}")  # the node's electric load relies on it too
             rows.append({"constraint": constraint, "item": item, "period": period,
                          "shortfall": float(v[i]), "unit": unit, "demand": ", ".join(pairs),
                          "message": _message(network, constraint, item, period, v[i],
@@ -106,7 +111,19 @@ def _unserved(network: Network, routes_per_pair) -> list[dict]:
              "demand": f"{r['class']}@{r['origin']}",
              "message": f"{r['mw_it']:,.4g} MW_IT of class '{r['class']}' at "
                         f"'{r['origin']}' cannot be served in period '{r['period']}'"}
-            for r in result.unserved.to_dict("records")]
+            for r in result.unserved.to_dict("records")] + _shed(result)
+
+
+def _shed(result: Result) -> list[dict]:
+    """Electric load the elastic model sheds (power, not computing)."""
+    if not len(result.network.loads):
+        return []
+    ld = result.loads.reset_index()
+    return [{"constraint": "load", "item": f"load@{r['node']}", "period": r["period"],
+             "shortfall": float(r["shed_mw"]), "unit": "MW", "demand": f"load@{r['node']}",
+             "message": f"{r['shed_mw']:,.4g} MW of the electric load at '{r['node']}' "
+                        f"cannot be supplied in period '{r['period']}'"}
+            for r in ld[ld["shed_mw"] > 0].to_dict("records")]
 
 
 def _message(net, constraint, item, period, amount, unit, pairs) -> str:
@@ -127,8 +144,8 @@ def explain(diagnosis: pd.DataFrame) -> str:
     """The diagnosis as a short text for an error message."""
     if diagnosis.empty:
         return "the solver found the plan infeasible, but no shortfall explains it"
-    short = diagnosis[diagnosis["constraint"] == "demand"]
-    fix = diagnosis[diagnosis["constraint"] != "demand"]
+    unmet = diagnosis["constraint"].isin(["demand", "load"])
+    short, fix = diagnosis[unmet], diagnosis[~unmet]
     lines = ["no plan meets all demand (strict mode):"]
     lines += [f"  - {m}" for m in short["message"].head(10)]
     lines.append("One least change that would make it feasible:")

@@ -451,8 +451,10 @@ class Result:
     def loads(self) -> pd.DataFrame:
         """Electric loads (power, not computing), indexed by node and period: load_mw,
         shed_mw (left unsupplied, elastic mode), supplied_mwh, shed_mwh, price (the
-        node's, per MWh), cost (supplied_mwh x price: the load's power at the margin)
-        and shed_cost (shed_mwh x its value of lost load)."""
+        node's, per MWh: the balance dual, which at a kink — lines delivering exactly
+        the load — is one side of it), cost (supplied_mwh x price: the load's power at
+        the margin; its average cost is `netopt.levelised.cost_by_demand`'s
+        ``attrs["loads"]``) and shed_cost (shed_mwh x its value of lost load)."""
         self._need("loads")
         lbp = self.network.loads_by_period
         idx = pd.MultiIndex.from_frame(lbp[["node", "period"]])

@@ -38,7 +38,7 @@ _BY_NAME = {
     "unserved_mwh": "MWh_IT", "delta_star": "TB/MWh_IT", "cost_per_tb": "{cur}/TB",
     "site_price": "{cur}/MWh", "cost_move_data": "{cur}/MWh_IT",
     "cost_move_power": "{cur}/MWh_IT", "cost_local_power": "{cur}/MWh_IT",
-    "shed_cost": "{cur}", "seconds": "s",
+    "shed_cost": "{cur}", "loads_power_cost": "{cur}", "seconds": "s",
 }
 _SUFFIX = [(r"_mwh$", "MWh"), (r"_mw$", "MW"), (r"_tb$", "TB"), (r"_gbps$", "Gbps"),
            (r"_t$", "t CO2"), (r"_ms$", "ms"), (r"^west_share:|^share:", "share")]

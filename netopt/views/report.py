@@ -101,6 +101,11 @@ def summary_text(result: Result) -> str:
                   f"could not be served (priced at the value of lost load):"]
         un = result.unserved.groupby(["origin", "class"])["mwh_it"].sum()
         lines += [f"   {o} / {k}: {human(v, 'MWh')}" for (o, k), v in un.items()]
+    if t.get("load_shed_mwh", 0.0) > 0:
+        lines += ["", f"!! ELECTRIC LOAD SHED: {human(t['load_shed_mwh'], 'MWh')} could not "
+                  "be supplied (priced at its value of lost load):"]
+        shed = result.loads.groupby(level="node")["shed_mwh"].sum()
+        lines += [f"   {n}: {human(v, 'MWh')}" for n, v in shed[shed > 0].items()]
 
     bc = result.by_class()
     lines += ["", "Where each class runs (share of its IT energy by region of the site;",

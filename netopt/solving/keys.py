@@ -48,12 +48,17 @@ STORAGE_TABLES = ("storage", "storage_units")
 #: Written by `Result.write` too when the network has electric loads.
 LOAD_TABLES = ("loads",)
 
+#: The dtype pandas gives text (``str`` from pandas 3, ``object`` before).
+TEXT = pd.Series([""]).dtype
+
+
 def keyed(df: pd.DataFrame, table: str) -> pd.DataFrame:
     """``df`` indexed by the key of ``table`` (a name in `TABLE_KEYS`), rows in the
-    order given; id levels of the string dtype, whether the table is empty or not."""
+    order given. Ids and other text (key levels and data columns alike) get pandas's
+    text dtype, whether the table is empty or not, whatever dtype they were read with."""
     key = list(TABLE_KEYS[table])
-    df = df.astype({k: str for k in key if k != "route_rank"})
-    return df.set_index(key)
+    text = [c for c in df.columns if c in key and c != "route_rank" or df[c].dtype == object]
+    return df.astype(dict.fromkeys(text, TEXT)).set_index(key)
 
 
 def built(builds: pd.DataFrame, kind: str) -> pd.Series:

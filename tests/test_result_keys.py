@@ -210,3 +210,18 @@ def test_pandas_operations_on_the_shims_give_plain_pandas(rich):
         assert t.where(t > 0).equals(t.where((t > 0).to_numpy()))
         assert bc.loc[bc["unserved"] >= 0].shape == bc.shape
 
+
+
+def test_loads_are_keyed_by_node_and_period_and_read_back(tmp_path):
+    """sichuan's receiving grids are electric loads (`Result.loads`)."""
+    r = netopt.solve(netopt.load("sichuan"))
+    loads = r.loads
+    assert list(loads.index.names) == list(TABLE_KEYS["loads"]) and loads.index.is_unique
+    assert set(loads.select_dtypes("number").columns) == set(loads.columns)
+    assert "loads" in r.written_tables and "load_mwh" in r.totals
+    r.write(tmp_path / "out")
+    back = pd.read_csv(tmp_path / "out" / "loads.csv", index_col=["node", "period"],
+                       dtype=dict.fromkeys(loads.columns, float))
+    pd.testing.assert_frame_equal(back, loads, check_index_type=False, rtol=1e-11)
+    units = r.units
+    assert units.loc[("loads", "shed_cost"), "unit"] == "CNY"

@@ -99,8 +99,8 @@ CHILD = textwrap.dedent("""
     t["extract"] = time.perf_counter() - t0
     print(json.dumps({"time": t, "status": str(out.status), "rows": rows, "cols": cols,
                       "nnz": int(nnz), "message": out.message,
-                      "objective": r.objective, "curtailed_mwh": r.totals()["curtailed_mwh"],
-                      "built": r.builds.to_dict("records"),
+                      "objective": r.objective, "curtailed_mwh": r.totals["curtailed_mwh"],
+                      "built": r.builds.reset_index().to_dict("records"),
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "tree_pss_mb": peak_pss[0],
                       "workers_peak_mb":

@@ -21,7 +21,7 @@ import importlib.abc
 import importlib.util
 import sys
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 #: The public API, name -> the module that defines it. Imported on first use (PEP 562),
 #: so ``netopt --help`` and ``import netopt`` do not pay for pandas, scipy and HiGHS.

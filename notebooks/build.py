@@ -23,16 +23,17 @@ BOOKS = {
         "%matplotlib inline\nimport netopt\nfrom netopt import plot\n"
         "net = netopt.load(\"china-edwc\")\nnet",
         "result = netopt.solve(net)\nprint(result.summary())",
-        "md:Every result is a pandas DataFrame. Where does each class run, and what does "
-        "it cost?",
+        "md:Every result is a pandas DataFrame (or Series), indexed by its key as the "
+        "inputs are by their ids: `placement` by origin, class, site, route rank and "
+        "period, `sites` by site and period, and so on (`netopt.solving.keys.TABLE_KEYS`). "
+        "Where does each class run, and what does it cost?",
         "result.costs",
-        "result.by_class()",
+        "result.by_class",
         "result.placement.sort_values(\"mwh_it\", ascending=False).head(8)",
         "md:Prices from the duals: electricity at each site's node, and the marginal cost "
         "of one more MWh of each class at each origin (a compute price).",
-        "result.sites[[\"site\", \"it_load_mw\", \"utilisation\", \"price\", \"capacity_price\"]]",
-        "result.demand_prices.pivot(index=\"origin\", columns=\"class\", values=\"price\")"
-        ".round(0)",
+        "result.sites[[\"it_load_mw\", \"utilisation\", \"price\", \"capacity_price\"]]",
+        "result.demand_prices[\"price\"].unstack(\"class\").round(0)",
         "fig = plot.solution_map(result)" + SHOW,
     ],
     "02-move-data-not-power": [
@@ -71,11 +72,10 @@ BOOKS = {
         "print(result.summary())",
         "md:Electricity prices at each site's node, by season: in the wet season hydro sets "
         "the price near the hydro regions; in the dry season the grid does.",
-        "result.node_prices.pivot(index=\"node\", columns=\"period\", values=\"price\")"
-        ".round(0)",
+        "result.node_prices[\"price\"].unstack(\"period\").round(0)",
         "md:Where the work runs, by season, and how much hydro it uses (the receiving grids "
         "in the east are electric loads, `result.loads`: power, not computing):",
-        "load = result.sites.pivot(index=\"site\", columns=\"period\", values=\"it_load_mw\")\n"
+        "load = result.sites[\"it_load_mw\"].unstack(\"period\")\n"
         "ax = load.plot.bar(figsize=(7, 3.5), ylabel=\"average IT load (MW_IT)\", "
         "title=\"Site load by season\")",
         "result.sources.groupby([\"kind\", \"period\"])[[\"generation_mwh\", "
@@ -133,7 +133,7 @@ BOOKS = {
         "md:Duals: the price of electricity at each node, and the value of one more MW of "
         "line capacity.",
         "result.node_prices",
-        "result.power_lines[[\"arc\", \"sent_mw\", \"shadow_price\"]]",
+        "result.power_lines[[\"sent_mw\", \"shadow_price\"]]",
         "md:A sweep reuses the assembled model (warm starts) when only prices, capacities "
         "or demand change:",
         "netopt.sweep(net, {\"power_lines.capacity_mw[uhv]\": [0, 25, 50, 100], "

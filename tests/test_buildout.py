@@ -34,7 +34,7 @@ def test_site_and_line_expansion_by_hand(toy):
                 power_lines=toy.power_lines.assign(max_capacity_mw=100.0,
                                                    capex_per_mw_year=1_000_000.0))
     r = netopt.solve(net)
-    builds = r.builds.set_index(["kind", "item"])["amount"]
+    builds = r.builds["amount"]
     assert builds[("site", "dc_east")] == pytest.approx(40)
     assert builds[("line", "uhv")] == pytest.approx(50)
     east_mw = 100 * 1.25
@@ -43,7 +43,7 @@ def test_site_and_line_expansion_by_hand(toy):
     assert r.objective == pytest.approx(expected, rel=1e-9)
     assert r.costs["expansion"] == pytest.approx(4e6 + 5e7)
     assert r.costs["total"] == pytest.approx(r.objective, rel=1e-9)
-    site = r.sites.set_index("site").loc["dc_east"]
+    site = r.sites.xs("dc_east", level="site").iloc[0]
     assert site["built_mw"] == pytest.approx(40) and site["utilisation"] == pytest.approx(1)
 
 
@@ -93,8 +93,9 @@ def test_milp_eight_candidates_both_solvers():
         r = netopt.solve(net, solver)
         assert r.ok, solver
         assert r.objective == pytest.approx(best, rel=1e-6), solver
-    opened = set(r.builds.loc[r.builds["kind"] == "open site", "item"])
-    assert opened == set(r.sites.loc[r.sites["open"], "site"]) - {net.sites.index[0]}
+    opened = set(r.builds.query("kind == 'open site'").index.get_level_values("item"))
+    open_ = r.sites.loc[r.sites["open"]].index.get_level_values("site")
+    assert opened == set(open_) - {net.sites.index[0]}
 
 
 #: md5 of tests/data/cap41.txt as published in OR-Library (tests/data/README.md)

@@ -48,7 +48,7 @@ def test_overnight_costs_annualised_match_the_hand_worked_build_out(toy, rate):
                     max_capacity_mw=100.0, capex_per_mw=0.75 * line_total,
                     capex_per_mw_km=per_km, length_km=1600.0, lifetime_years=line_years))
     r = netopt.solve(net)
-    builds = r.builds.set_index(["kind", "item"])["amount"]
+    builds = r.builds["amount"]
     assert builds[("site", "dc_east")] == pytest.approx(40)
     assert builds[("line", "uhv")] == pytest.approx(50)
     per_hour = 100 * 360.9 + 100 * 365 + (100 * 1.25 - 94) * 730

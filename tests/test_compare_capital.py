@@ -60,7 +60,7 @@ def test_allocated_costs_add_up_to_the_objective(name):
     # sichuan's receiving grids are electric loads: their own power is kept apart
     assert (t.attrs["loads"] > 0) == (name == "sichuan")
     assert t["total"].sum() + t.attrs["loads"] == pytest.approx(r.objective, rel=1e-9)
-    assert t["mwh_it"].sum() == pytest.approx(r.totals()["it_energy_mwh"], rel=1e-9)
+    assert t["mwh_it"].sum() == pytest.approx(r.totals["it_energy_mwh"], rel=1e-9)
     lev = levelised_cost(r)
     assert (lev.dropna() > 0).all()
 
@@ -82,7 +82,7 @@ def test_average_energy_cost_traces_imported_power_by_hand(toy):
     r = netopt.solve(toy)
     avg = netopt.levelised.average_energy_cost(r)
     line = r.power_lines.iloc[0]
-    src = r.sources.set_index("source")
+    src = r.sources.droplevel("period")  # one period
     local = src.loc[src["node"] == "east", "generation_mwh"].sum()
     delivered = line["delivered_mwh"]
     assert delivered > 0 and local > 0

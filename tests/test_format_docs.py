@@ -100,7 +100,7 @@ def test_a_bidirectional_line_has_its_capacity_in_each_direction():
     arcs = net.power_arcs
     assert arcs["capacity_mw"].tolist() == [0.6, 0.6]
     r = netopt.solve(net)
-    sent = r.power_lines.set_index("arc")["sent_mw"]
+    sent = r.power_lines["sent_mw"].droplevel("period")
     assert sent["l~rev"] == pytest.approx(0.6) and sent["l"] == pytest.approx(0)
     assert r.unserved["mw_it"].sum() == pytest.approx(1 - 0.6 / 1.2)
 

@@ -77,7 +77,7 @@ def test_unlimited_source_unavailable_in_a_period_warns_nothing(toy_dir, capfd, 
         assert r.ok
         r.write(tmp_path / "out")
         r.summary()
-        gen = r.sources.set_index(["source", "period"])
+        gen = r.sources
         assert gen.loc[("hydro_west", "p2"), "generation_mw"] == 0
         assert gen.loc[("hydro_west", "p2"), "available_mw"] == 0
         assert main(["solve", str(toy_dir)]) == 0

@@ -169,7 +169,7 @@ def test_sichuan_wet_and_dry_seasons():
     src = r.sources
     hydro = src[src["kind"] == "hydro"].groupby("period")["generation_mwh"].sum()
     assert hydro["dry"] == 0 and hydro["wet"] > 0  # surplus hydro only when rivers run
-    price = r.node_prices.set_index(["node", "period"])["price"]
+    price = r.node_prices["price"]
     assert price[("yaan", "wet")] < price[("yaan", "dry")]
     assert r.unserved.empty
 

@@ -70,7 +70,7 @@ def test_load_cost_and_price_by_hand(load, line, eta, tariff, west):
     if load > 1e-6 and abs(load / eta - line) > 1e-6:
         price = (west + tariff) / eta if import_ and load / eta < line else east
         assert ld["price"].iloc[0] == pytest.approx(price, rel=1e-6)
-    assert r.totals()["load_mwh"] == pytest.approx(load * H, rel=1e-9, abs=1e-6)
+    assert r.totals["load_mwh"] == pytest.approx(load * H, rel=1e-9, abs=1e-6)
 
 
 def test_load_is_shed_at_its_value_of_lost_load_and_strict_mode_refuses():
@@ -81,7 +81,7 @@ def test_load_is_shed_at_its_value_of_lost_load_and_strict_mode_refuses():
     assert r.loads["shed_mw"].iloc[0] == pytest.approx(shed)
     assert r.costs["unserved"] == pytest.approx(shed * H * 900.0)
     assert r.objective == pytest.approx(H * (300.0 + 5.0 * 350.0 + shed * 900.0))
-    assert r.totals()["load_shed_mwh"] == pytest.approx(shed * H)
+    assert r.totals["load_shed_mwh"] == pytest.approx(shed * H)
     with pytest.raises(netopt.InfeasibleError) as e:
         netopt.solve(net, allow_unserved=False)
     assert "power" in str(e.value).lower()
@@ -114,8 +114,8 @@ def test_sichuan_costs_what_it_cost_with_placeholder_sites():
     for part in ("electricity", "carbon", "transmission", "unserved"):
         assert new.costs[part] == pytest.approx(old.costs[part], rel=1e-7, abs=1.0)
     # the loads' energy is what the placeholder sites drew
-    assert new.totals()["load_mwh"] == pytest.approx(
-        old.totals()["energy_drawn_mwh"] - new.totals()["energy_drawn_mwh"], rel=1e-9)
+    assert new.totals["load_mwh"] == pytest.approx(
+        old.totals["energy_drawn_mwh"] - new.totals["energy_drawn_mwh"], rel=1e-9)
 
 
 def test_levelised_parts_and_loads_add_up_to_the_objective():

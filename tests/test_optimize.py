@@ -39,18 +39,18 @@ def test_toy_hand_worked_placement_and_flows(toy):
     assert where[("interactive", "dc_east")] == pytest.approx(30)
     line = r.power_lines.iloc[0]
     assert line["sent_mw"] == pytest.approx(50) and line["delivered_mw"] == pytest.approx(47)
-    gen = r.sources.set_index("source")["generation_mw"]
+    gen = r.sources["generation_mw"].droplevel("period")
     assert gen["grid_east"] == pytest.approx(15.5) and gen["hydro_west"] == pytest.approx(170)
     # data moves only for work that leaves its origin: 100 MW x 0.03 TB/MWh x 8760 h
-    assert r.totals()["data_moved_tb"] == pytest.approx(100 * 0.03 * 8760)
+    assert r.totals["data_moved_tb"] == pytest.approx(100 * 0.03 * 8760)
 
 
 def test_toy_hand_worked_prices(toy):
     r = netopt.solve(toy)
-    prices = r.node_prices.set_index("node")["price"]
+    prices = r.node_prices["price"].droplevel("period")
     assert prices["east"] == pytest.approx(730) and prices["west"] == pytest.approx(300)
     assert r.power_lines["shadow_price"].iloc[0] == pytest.approx(0.94 * 730 - 365)
-    d = r.demand_prices.set_index("class")["price"]
+    d = r.demand_prices["price"].droplevel(["origin", "period"])  # one origin, one period
     assert d["ai"] == pytest.approx(360.9)
     assert d["archive"] == pytest.approx(912.5) and d["interactive"] == pytest.approx(912.5)
 
@@ -89,8 +89,8 @@ def test_breakeven_worked_example():
     assert star == pytest.approx(4.18, abs=0.01)
     below = netopt.solve(two_node(delta=4.1))
     above = netopt.solve(two_node(delta=4.3))
-    assert set(below.placement["site"]) == {"site_w"}
-    assert set(above.placement["site"]) == {"site_e"}
+    assert set(below.placement.index.get_level_values("site")) == {"site_w"}
+    assert set(above.placement.index.get_level_values("site")) == {"site_e"}
 
 
 # -- (c) single class, unlimited bandwidth: a transportation problem --------------------
@@ -252,14 +252,14 @@ def test_identical_periods_scale_the_single_period_optimum():
 
 
 def test_china_ai_training_and_batch_go_west(china_result):
-    bc = china_result.by_class()
+    bc = china_result.by_class
     for k in ("ai_training", "batch_analytics"):
         assert bc.loc[k, "east"] == pytest.approx(0, abs=1e-3)
         assert bc.loc[k, "west"] > 0
 
 
 def test_china_latency_bound_work_stays_near_users(china, china_result):
-    p = china_result.placement
+    p = china_result.placement.reset_index()
     sla = china.classes["max_latency_ms"]
     assert (p["latency_ms"] <= sla.loc[p["class"]].to_numpy() + 1e-9).all()
     inter = p[p["class"] == "interactive"]
@@ -273,7 +273,7 @@ def test_china_latency_bound_work_stays_near_users(china, china_result):
 
 
 def test_china_backup_does_not_cross_east_west(china, china_result):
-    p = china_result.placement
+    p = china_result.placement.reset_index()
     backup = p[p["class"] == "backup_archive"]
     region = china.nodes["region"]
     assert (region.loc[backup["origin"]].to_numpy() == region.loc[backup["node"]].to_numpy()).all()

@@ -31,22 +31,22 @@ def one_node(*, deferrable: bool, site_cap: float = 10.0, demand: float = 4.0):
 def test_fixed_work_pays_for_night_power():
     r = netopt.solve(one_node(deferrable=False))
     assert r.objective == pytest.approx(4 * 12 * 100)
-    assert r.totals()["curtailed_mwh"] == pytest.approx(6 * 12)
+    assert r.totals["curtailed_mwh"] == pytest.approx(6 * 12)
 
 
 def test_deferrable_work_follows_the_sun_and_absorbs_curtailment():
     r = netopt.solve(one_node(deferrable=True))
     assert r.objective == pytest.approx(0.0, abs=1e-6)
-    load = r.sites.set_index("period")["it_load_mw"]
+    load = r.sites["it_load_mw"].droplevel("site")  # one site
     assert load["day"] == pytest.approx(8) and load["night"] == pytest.approx(0)
     # 48 MWh of solar that the fixed plan curtailed is now used
-    assert r.totals()["curtailed_mwh"] == pytest.approx(6 * 12 - 4 * 12)
+    assert r.totals["curtailed_mwh"] == pytest.approx(6 * 12 - 4 * 12)
 
 
 def test_deferrable_work_limited_by_site_capacity_and_priced():
     r = netopt.solve(one_node(deferrable=True, site_cap=6.0))
     assert r.objective == pytest.approx(2 * 12 * 100)  # 6 MW by day, 2 MW at night
-    prices = r.demand_prices.set_index("period")["price"]
+    prices = r.demand_prices["price"].droplevel(["origin", "class"])  # one pair
     assert prices["day"] == pytest.approx(100) and prices["night"] == pytest.approx(100)
 
 

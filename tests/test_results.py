@@ -18,8 +18,8 @@ def test_tables_are_consistent_with_costs(china_result):
     assert c["data_transport"] == pytest.approx(r.placement["data_cost"].sum(), rel=1e-9)
     # energy balance: what sites draw, and moving data (6d), equals generation less
     # line losses
-    drawn = r.sites["energy_mwh"].sum() + r.totals()["transport_energy_mwh"]
-    assert r.totals()["transport_energy_mwh"] > 0
+    drawn = r.sites["energy_mwh"].sum() + r.totals["transport_energy_mwh"]
+    assert r.totals["transport_energy_mwh"] > 0
     supplied = r.sources["generation_mwh"].sum() - r.power_lines["losses_mwh"].sum()
     assert drawn == pytest.approx(supplied, rel=1e-7)
     # every MW of demand is placed or unserved

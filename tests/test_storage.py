@@ -74,7 +74,7 @@ def test_two_period_arbitrage_by_hand(p_low, spread, eta_ch, eta_dis):
     r = netopt.solve(arbitrage(p_low, p_high, eta_ch, eta_dis))
     gain = max(p_high * eta - p_low, 0.0)
     assert r.objective == pytest.approx(10 * (p_low + p_high) - gain, abs=1e-6)
-    s = r.storage.set_index("period")
+    s = r.storage.droplevel("storage")
     pays = p_high * eta > p_low + 1e-6
     if pays:
         assert s.loc["t00", "charge_mw"] == pytest.approx(1.0, abs=1e-7)
@@ -91,7 +91,7 @@ def test_arbitrage_worked_example():
     r = netopt.solve(arbitrage(100.0, 300.0, 0.8, 1.0))
     assert r.objective == pytest.approx(3860.0)
     assert r.costs["total"] == pytest.approx(r.objective)
-    u = r.storage_units.set_index("storage").loc["bat"]
+    u = r.storage_units.loc["bat"]
     assert u["losses_mwh"] == pytest.approx(0.2)
     assert u["cycles_per_year"] == pytest.approx(0.8 / 10 * 8760 / 2)
     assert u["value_per_mw"] == pytest.approx(140 * 8760 / 2)
@@ -181,7 +181,7 @@ def test_build_power_and_energy_at_their_annual_capital():
     net = power_only([100.0, 300.0], availability=[[1.0, 0.0], [1.0, 1.0]], storage=st_)
     r = netopt.solve(net)
     # per MW and MWh over the 2 h horizon: saves 200, costs 50 + 30; builds to 5
-    b = r.builds.set_index("kind")
+    b = r.builds.droplevel("item")
     assert b.loc["storage_mw", "amount"] == pytest.approx(5.0)
     assert b.loc["storage_mwh", "amount"] == pytest.approx(5.0)
     assert r.objective == pytest.approx(4000 - 5 * (200 - 80))
@@ -196,7 +196,7 @@ def test_duration_unit_pays_its_energy_per_mw():
     assert net.annual_capex["storage_mw"].iloc[0] + 2 * net.annual_capex[
         "storage_mwh"].iloc[0] == pytest.approx(per_mw)
     r = netopt.solve(net)
-    assert r.builds.set_index("kind").loc["storage_mw", "amount"] == pytest.approx(4.0)
+    assert r.builds.loc[("storage_mw", "bat"), "amount"] == pytest.approx(4.0)
     assert r.storage_units["energy_mwh"].iloc[0] == pytest.approx(8.0)
 
 

@@ -40,8 +40,8 @@ def test_grid_and_process_pool(toy):
     params = {"sources.marginal_cost[grid_east]": [600.0, 700.0, 900.0],
               "settings.carbon_price": [0.0, 100.0]}
     df = netopt.sweep(toy, params, processes=2, progress=False,
-                      metrics={"east_price": lambda r: r.node_prices.set_index("node")
-                               .loc["east", "price"]})
+                      metrics={"east_price": lambda r: r.node_prices.loc[("east", "year"),
+                                                                         "price"]})
     assert len(df) == 6 and list(df["scenario"]) == list(range(6))
     for _, row in df.iterrows():
         s = {k: row[k] for k in params}

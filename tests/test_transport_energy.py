@@ -54,9 +54,9 @@ def test_relay_by_hand():
     assert r.objective == pytest.approx(per_hour * H, rel=1e-9)
     assert r.costs["electricity"] == pytest.approx((per_hour - 1000) * H, rel=1e-9)
     # reported: per link, in total, its cost at the local price, its emissions
-    links = r.links.set_index("link")["energy_mwh"]
+    links = r.links["energy_mwh"].droplevel("period")
     assert links["o-r"] == pytest.approx(0.1 * H) and links["r-w"] == pytest.approx(0.35 * H)
-    t = r.totals()
+    t = r.totals
     assert t["transport_energy_mwh"] == pytest.approx(0.45 * H, rel=1e-9)
     assert t["transport_emissions_t"] == pytest.approx(
         (0.05 * 0.6 + 0.225 * 0.4 + 0.175 * 0.2) * H, rel=1e-9)
@@ -84,7 +84,7 @@ def test_relay_powered_over_a_line_emits_at_the_line_sources_factor():
     assert phi[("r", "year")] == pytest.approx(0.2 / 0.8, rel=1e-9)
     # r draws 100 TB/h x (2 / 2 + 3 / 2) kWh/TB (o-r the setting's, r-w its own):
     # 0.25 MW, for which w sends 0.3125 MW
-    te = r.transport_energy.set_index("node")
+    te = r.transport_energy.reset_index().set_index("node")  # one option, one period
     assert te.loc["r", "energy_mwh"] == pytest.approx(0.25 * H, rel=1e-9)
     assert r.power_lines["sent_mw"].sum() == pytest.approx(0.3125, rel=1e-9)
     # the LP prices it at w's price over the line: (300 + 10) / 0.8
@@ -92,7 +92,7 @@ def test_relay_powered_over_a_line_emits_at_the_line_sources_factor():
     used = (r.sites.groupby("node")["energy_mwh"].sum()
             .add(r.transport_energy.groupby("node")["energy_mwh"].sum(), fill_value=0))
     total = sum(used[n] * phi[(n, "year")] for n in used.index)
-    assert total == pytest.approx(r.totals()["emissions_t"], rel=1e-9)
+    assert total == pytest.approx(r.totals["emissions_t"], rel=1e-9)
 
 
 def _same_lp(a, b):

@@ -276,14 +276,14 @@ def compare(network: Network, *, routes_per_pair: int | None = None,
             row["capital"] = c["expansion"] + c["fixed"]
             row["operating"] = (c["data_transport"] + c["electricity"] + c["carbon"]
                                 + c["transmission"] + c.get("storage", 0.0))
-            totals = r.totals()
-            row["energy_drawn_mwh"] = totals["energy_drawn_mwh"]
-            row["curtailed_mwh"] = totals["curtailed_mwh"]
+            totals = r.totals
+            row["energy_drawn_mwh"] = float(totals["energy_drawn_mwh"])
+            row["curtailed_mwh"] = float(totals["curtailed_mwh"])
             if len(network.loads):  # electric loads: kept apart from computing's cost
                 row["loads_power_cost"] = cost_by_demand(r).attrs["loads"]
             unserved += _unserved(name, r, r.formulation, away,
                                   in_zone="move_data" not in levers)
-            builds.append(r.builds.assign(scenario=name))
+            builds.append(r.builds.reset_index().assign(scenario=name))  # flat, by scenario
             if name in SCENARIOS:
                 levelised[name] = levelised_cost(r)
         rows.append(row)
@@ -309,7 +309,7 @@ def compare(network: Network, *, routes_per_pair: int | None = None,
 def _unserved(name: str, r: Result, f: Formulation, away: np.ndarray,
               in_zone: bool = False) -> list[dict]:
     out = []
-    un = r.unserved.groupby(["origin", "class"])["mwh_it"].sum()
+    un = r.unserved.groupby(level=["origin", "class"])["mwh_it"].sum()
     opt = f.options
     sites = r.network.sites
     can_grow = sites["max_it_capacity_mw"].notna() | sites["fixed_cost_year"].notna()
@@ -357,9 +357,10 @@ def flexibility(network: Network) -> pd.DataFrame:
         r = solve(net)
         src = r.sources
         west = network.nodes["region"].reindex(src["node"]).to_numpy() == "west"
-        rows[name] = {"total": r.objective, "curtailed_mwh": r.totals()["curtailed_mwh"],
+        rows[name] = {"total": r.objective,
+                      "curtailed_mwh": float(r.totals["curtailed_mwh"]),
                       "curtailed_mwh_west": float(src.loc[west, "curtailed_mwh"].sum()),
-                      "emissions_t": r.totals()["emissions_t"]}
+                      "emissions_t": float(r.totals["emissions_t"])}
     out = pd.DataFrame(rows).T
     out.loc["flexibility_gain"] = out.loc["all_fixed"] - out.loc["as_planned"]
     return out

@@ -78,8 +78,8 @@ def cost_by_demand(result: Result) -> pd.DataFrame:
     True
     """
     net = result.network
-    pl = result.placement.copy()
-    b = result.builds
+    pl = result.placement.reset_index()  # flat copies: columns are added, keys read
+    b = result.builds.reset_index()
     mwh = pl["mwh_it"].to_numpy()
     pl["data_transport"] = pl["data_cost"]
 
@@ -101,14 +101,14 @@ def cost_by_demand(result: Result) -> pd.DataFrame:
 
     parts = [p for p in PARTS if p != "unserved"]
     out = pl.groupby(["origin", "class"])[["mwh_it", *parts]].sum()
-    te = result.transport_energy
+    te = result.transport_energy.reset_index()
     if len(te):  # moving data's energy, where it is drawn, at that node's average cost
         cost = te["energy_mwh"].to_numpy() * avg.reindex(pd.MultiIndex.from_frame(
             te[["node", "period"]])).fillna(0.0).to_numpy()
         moved = pd.Series(cost).groupby([te["origin"].to_numpy(),
                                          te["class"].to_numpy()]).sum()
         out["energy"] += moved.reindex(out.index, fill_value=0.0).to_numpy()
-    un = result.unserved.groupby(["origin", "class"])[["mwh_it", "cost"]].sum()
+    un = result.unserved.groupby(level=["origin", "class"])[["mwh_it", "cost"]].sum()
     out = out.reindex(out.index.union(un.index), fill_value=0.0)
     out["unserved_mwh"] = un["mwh_it"].reindex(out.index, fill_value=0.0)
     out["unserved"] = un["cost"].reindex(out.index, fill_value=0.0)
@@ -172,7 +172,7 @@ def average_energy_cost(result: Result) -> pd.Series:
     """
     net = result.network
     periods = net.periods.index
-    src, pw = result.sources, result.power_lines
+    src, pw = result.sources.reset_index(), result.power_lines.reset_index()
     nodes = net.nodes.index
     N, T = len(nodes), len(periods)
     key = lambda n, t: nodes.get_indexer(n) * T + periods.get_indexer(t)  # noqa: E731
@@ -181,8 +181,8 @@ def average_energy_cost(result: Result) -> pd.Series:
     np.add.at(gen, key(src["node"], src["period"]), src["generation_mwh"].to_numpy())
     np.add.at(cost, key(src["node"], src["period"]),
               (src["energy_cost"] + src["carbon_cost"]).to_numpy())
-    b = result.builds
-    line_cap = b[b["kind"] == "line"].set_index("item")["cost"]
+    b = result.builds["cost"]
+    line_cap = b[b.index.get_level_values("kind") == "line"].droplevel("kind")
     sent_total = pw.groupby("line")["sent_mwh"].sum()
     per_mwh = (line_cap / sent_total.reindex(line_cap.index)).replace(np.inf, 0.0)
     live = pw[pw["sent_mwh"] > 0]

@@ -26,7 +26,9 @@ def away_share(result: Result, cls: str, origin_region: str = "east",
     ``site_region`` (NaN where that demand is nil)."""
     pl = result.placement
     region = result.network.nodes["region"]
-    mine = pl[(pl["class"] == cls) & (region.loc[pl["origin"]].to_numpy() == origin_region)]
+    origin = pl.index.get_level_values("origin")
+    mine = pl[(pl.index.get_level_values("class") == cls)
+              & (region.loc[origin].to_numpy() == origin_region)]
     total = float(mine["mwh_it"].sum())
     if total <= 0:
         return float("nan")

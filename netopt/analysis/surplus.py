@@ -39,6 +39,7 @@ import pandas as pd
 from ..data.network import Network
 from ..solving.optimize import solve
 from ..model.formulation import TB_PER_GBPS_HOUR
+from ..solving.keys import built as built_of
 
 __all__ = ["marginal_value", "surplus_options", "SCENARIOS", "RACK_KW"]
 
@@ -178,18 +179,19 @@ def surplus_options(network: Network, surplus: list[str], export_lines: list[str
         r = solve(net, solver=solver)
         if not r.ok:
             raise RuntimeError(f"{name}: {r.status}")
-        src = r.sources[r.sources["source"].isin(surplus)]
+        src = r.sources[r.sources.index.get_level_values("source").isin(surplus)]
         pl = r.power_lines[r.power_lines["line"].isin(export_lines)]
-        place = r.placement
+        place = r.placement.reset_index()  # keys as columns, to filter on
         remote = place[place["site"].isin(home_sites)
                        & (zone.loc[place["origin"]].to_numpy()
                           != zone.loc[place["node"]].to_numpy())]
         hours = net.periods["weight_h"]
         gbps = (remote.groupby("period")["tb_moved"].sum() / hours.reindex(
             remote["period"].unique()) / TB_PER_GBPS_HOUR) if len(remote) else pd.Series(0.0)
-        built = r.builds[(r.builds["kind"] == "site") & r.builds["item"].isin(home_sites)]
+        built = built_of(r.builds, "site")
+        built = built[built.index.isin(home_sites)]
         capital = float(r.costs["expansion"] + r.costs["fixed"])
-        built_mw = float(built["amount"].sum())
+        built_mw = float(built.sum())
         if build_mw is not None and name in ("home", "both"):
             capital += capital_forced
             built_mw += build_mw
@@ -206,7 +208,7 @@ def surplus_options(network: Network, surplus: list[str], export_lines: list[str
             "built_mw": built_mw,
             "built_racks": built_mw * 1000.0 / RACK_KW,
             "backbone_tbps": float(gbps.max()) / 1000.0 if len(gbps) else 0.0,
-            "emissions_t": float(r.totals()["emissions_t"]),
+            "emissions_t": float(r.totals["emissions_t"]),
         }
     out = pd.DataFrame(rows).T
     out.index.name = "scenario"

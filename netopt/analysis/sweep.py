@@ -65,14 +65,14 @@ def result_metrics(result: Result) -> dict[str, Any]:
     if not result.ok:
         return row
     row.update({k: float(v) for k, v in result.costs.items() if k != "total"})
-    t = result.totals()
+    t = result.totals
     for k in ("emissions_t", "unserved_mwh", "data_moved_tb", "power_sent_mwh",
               "transmission_losses_mwh", "transport_energy_mwh"):
-        row[k] = t[k]
+        row[k] = float(t[k])
     for k in ("load_mwh", "load_shed_mwh"):  # electric loads, where there are any
         if k in t:
-            row[k] = t[k]
-    bc = result.by_class()
+            row[k] = float(t[k])
+    bc = result.by_class
     total = bc.sum(axis=1)
     west = bc["west"] if "west" in bc else pd.Series(0.0, index=bc.index)
     for k in bc.index:

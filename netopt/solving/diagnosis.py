@@ -111,7 +111,7 @@ def _unserved(network: Network, routes_per_pair) -> list[dict]:
              "demand": f"{r['class']}@{r['origin']}",
              "message": f"{r['mw_it']:,.4g} MW_IT of class '{r['class']}' at "
                         f"'{r['origin']}' cannot be served in period '{r['period']}'"}
-            for r in result.unserved.to_dict("records")] + _shed(result)
+            for r in result.unserved.reset_index().to_dict("records")] + _shed(result)
 
 
 def _shed(result: Result) -> list[dict]:

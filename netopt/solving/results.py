@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -16,21 +16,18 @@ from ..model.components.transport_energy import option_node_energy
 from ..model.components.windows import windows
 from ..model.formulation import TB_PER_GBPS_HOUR, Formulation, option_paths
 from ..data.network import Network
-from .units import units_of
+from .keys import STORAGE_TABLES, TABLE_KEYS, TABLE_NAMES, built, keyed  # noqa: F401 (re-exported)
 from .solvers import SolverOutput, Status
+from .summaries import Summaries
 
-__all__ = ["Result", "set_summary_view"]
+__all__ = ["Result", "set_summary_view", "TABLE_KEYS"]
 
 _TOL = 1e-7  # MW below which a flow is reported as zero (solver round-off)
-TABLE_NAMES = ("placement", "unserved", "sites", "links", "power_lines", "sources",
-               "node_prices", "demand_prices", "builds")
 _BUILDS = (("site_build", "site", "site", "MW_IT"), ("link_build", "link", "link", "Gbps"),
            ("line_build", "line", "line", "MW"), ("open", "site", "open site", "site"),
            # storage (issue #11.2)
            ("storage_build_mw", "storage", "storage_mw", "MW"),
            ("storage_build_mwh", "storage", "storage_mwh", "MWh"))
-#: Written by `Result.write` when the network has storage.
-STORAGE_TABLES = ("storage", "storage_units")
 
 
 #: The text of `Result.summary()`. The text view (`netopt.views.report`) sets it when it
@@ -45,8 +42,12 @@ def set_summary_view(view: Callable[[Result], str]) -> None:
     _summary_view = view
 
 
-class Result:
+class Result(Summaries):
     """A solved (or failed) placement.
+
+    Data are properties, actions are methods: the tables (`placement`, `sites`, ...)
+    and summaries (`costs`, `totals`, `by_class`, `units`) are properties, computed
+    once; `summary()` renders, `to_dict()` converts, `write()` writes.
 
     Attributes
     ----------
@@ -63,7 +64,11 @@ class Result:
 
     Notes
     -----
-    Tables are long, one row per item and period. Money is in the network's currency;
+    Tables are long, one row per item and period, indexed by their natural key
+    (`TABLE_KEYS`: ``placement`` by origin, class, site, route_rank, period; ``sites``
+    by site, period; ...) like the input tables are by id; rows in a canonical order,
+    periods in the network's (`netopt.solving.keys`). ``table.reset_index()`` gives
+    the flat shape of netopt 0.1. Money is in the network's currency;
     energy in MWh over each period's weight; prices in currency per MWh (capacity prices
     in currency per MW per hour, i.e. the value of one more MW held for one hour).
     """
@@ -128,7 +133,8 @@ class Result:
     # -- tables --------------------------------------------------------------------------
     @cached_property
     def placement(self) -> pd.DataFrame:
-        """Where work runs: origin, class, site, node, route, latency_ms, period, mw_it,
+        """Where work runs, by origin, class, site, route_rank (0 = the fastest of the
+        candidate routes to the site) and period: node, route, latency_ms, mw_it,
         mwh_it, tb_moved, data_cost (one row per used option and period)."""
         x = self._values("x")
         f = self.formulation
@@ -141,54 +147,60 @@ class Result:
         w = self._weight(lab)
         delta = self.network.classes["data_intensity_tb_per_mwh"].loc[opt["class"]].to_numpy()
         delta = np.where(opt["origin"].to_numpy() != opt["node"].to_numpy(), delta, 0.0)
-        return pd.DataFrame({
+        return keyed(pd.DataFrame({
             "origin": opt["origin"], "class": opt["class"], "site": opt["site"],
+            "route_rank": opt["rank"].astype(np.int64), "period": lab["period"].to_numpy(),
             "node": opt["node"], "route": option_paths(f, self.network.link_data, o),
-            "latency_ms": opt["latency_ms"], "period": lab["period"].to_numpy(),
+            "latency_ms": opt["latency_ms"],
             "mw_it": x, "mwh_it": x * w, "tb_moved": x * w * delta,
-            "data_cost": x * w * delta * opt["cost_per_tb"].to_numpy()})
+            "data_cost": x * w * delta * opt["cost_per_tb"].to_numpy()}), "placement")
 
     @cached_property
     def unserved(self) -> pd.DataFrame:
-        """Demand not served: origin, class, period, mw_it, mwh_it, cost (elastic mode)."""
+        """Demand not served (elastic mode), by origin, class and period: mw_it,
+        mwh_it, cost. Empty (same index and columns) when all is served."""
         self._need("unserved demand")
         cols = ["origin", "class", "period", "mw_it", "mwh_it", "cost"]
         if "u" not in self.formulation.lp.variables:
-            return pd.DataFrame(columns=cols)
+            df = pd.DataFrame({c: pd.Series(dtype=str if c in cols[:3] else float)
+                               for c in cols})
+            return keyed(df, "unserved")
         u = self._values("u")
         lab = self.formulation.lp.variables["u"].labels
         mwh = u * self._weight(lab)
         df = lab.assign(mw_it=u, mwh_it=mwh,
                         cost=mwh * self.network.settings.value_of_lost_load)
-        return df[u > _TOL][cols].reset_index(drop=True)
+        return keyed(df[u > _TOL][cols], "unserved")
 
     @cached_property
     def node_prices(self) -> pd.DataFrame:
-        """Locational price of electricity (balance dual): node, period, price per MWh."""
+        """Locational price of electricity (balance dual) by node and period: price
+        per MWh."""
         self._need("node prices")
         lab = self.formulation.lp.constraints["balance"].labels
-        return lab.assign(price=self._per_mwh("balance") + 0.0)  # no -0.0
+        return keyed(lab.assign(price=self._per_mwh("balance") + 0.0),  # no -0.0
+                     "node_prices")
 
     @cached_property
     def sites(self) -> pd.DataFrame:
-        """Per site and period: it_load_mw, it_capacity_mw, utilisation, it_energy_mwh,
-        energy_mwh (drawn from the grid, x PUE), price (local electricity, per MWh),
-        capacity_price (value of one more MW of IT capacity for an hour)."""
+        """Per site and period: node, region, it_load_mw, open, built_mw,
+        it_capacity_mw, utilisation, it_energy_mwh, energy_mwh (drawn from the grid,
+        x PUE), price (local electricity, per MWh), capacity_price (value of one more MW
+        of IT capacity for an hour)."""
         p = self.placement
         net = self.network
         periods = net.periods.index
         idx = pd.MultiIndex.from_product([net.sites.index, periods], names=["site", "period"])
-        load = p.groupby(["site", "period"])["mw_it"].sum().reindex(idx, fill_value=0.0)
+        load = p.groupby(level=["site", "period"])["mw_it"].sum().reindex(idx, fill_value=0.0)
         df = idx.to_frame(index=False)
         df["node"] = net.sites["node"].loc[df["site"]].to_numpy()
         df["region"] = net.nodes["region"].loc[df["node"]].to_numpy()
         df["it_load_mw"] = load.to_numpy()
         b = self.builds
-        built = b[b["kind"] == "site"].set_index("item")["amount"]
-        opened = set(b.loc[b["kind"] == "open site", "item"])
+        opened = set(built(b, "open site").index)
         candidate = net.sites["fixed_cost_year"].notna()
         df["open"] = [not candidate[s_] or s_ in opened for s_ in df["site"]]
-        df["built_mw"] = built.reindex(df["site"]).fillna(0.0).to_numpy()
+        df["built_mw"] = built(b, "site").reindex(df["site"]).fillna(0.0).to_numpy()
         cap = (np.where(df["open"], net.sites["it_capacity_mw"].loc[df["site"]].to_numpy(), 0.0)
                + df["built_mw"].to_numpy())
         df["it_capacity_mw"] = cap
@@ -197,17 +209,17 @@ class Result:
         pue = net.sites["pue"].loc[df["site"]].to_numpy()
         df["it_energy_mwh"] = df["it_load_mw"] * w
         df["energy_mwh"] = df["it_energy_mwh"] * pue
-        prices = self.node_prices.set_index(["node", "period"])["price"]
+        prices = self.node_prices["price"]
         df["price"] = prices.reindex(pd.MultiIndex.from_frame(df[["node", "period"]])).to_numpy()
         cp = pd.Series(-self._per_mwh("site_capacity"), index=pd.MultiIndex.from_frame(
             self.formulation.lp.constraints["site_capacity"].labels))
         df["capacity_price"] = cp.reindex(pd.MultiIndex.from_frame(
             df[["site", "period"]])).fillna(0.0).clip(lower=0.0).to_numpy() + 0.0
-        return df
+        return keyed(df, "sites")
 
     @cached_property
     def links(self) -> pd.DataFrame:
-        """Per backbone link and period: gbps_forward (from->to), gbps_backward,
+        """Per backbone link and period: from, to, gbps_forward (from->to), gbps_backward,
         bandwidth_gbps, utilisation (busier direction), tb_moved, shadow_price (value of
         one more Gbps for an hour, busier direction)."""
         f = self.formulation
@@ -243,23 +255,25 @@ class Result:
             [blab["link"], blab["period"]])).clip(lower=0.0)
         sp = sp.groupby(level=[0, 1]).max()
         df["shadow_price"] = sp.reindex(idx).fillna(0.0).to_numpy()
-        return df
+        return keyed(df, "links")
 
     @cached_property
     def transport_energy(self) -> pd.DataFrame:
-        """Energy of moving data (docs/model.md, (6d)), where it is drawn: origin,
-        class, site, node (where drawn), period, energy_mwh, price (the node's, per MWh),
-        cost (energy_mwh x price), emission_factor (t CO2/MWh: the average of the power
-        used at the node, `node_emission_factors`) and emissions_t. One row per used
-        option, node and period; empty without transport energy."""
-        cols = ["origin", "class", "site", "node", "period", "energy_mwh", "price", "cost",
-                "emission_factor", "emissions_t"]
+        """Energy of moving data (docs/model.md, (6d)), where it is drawn, by origin,
+        class, site, route_rank (as in `placement`), node (where drawn) and period:
+        energy_mwh, price (the node's, per MWh), cost (energy_mwh x price),
+        emission_factor (t CO2/MWh: the average of the power used at the node,
+        `node_emission_factors`) and emissions_t. One row per used option, node and
+        period; empty without transport energy."""
+        cols = ["origin", "class", "site", "route_rank", "node", "period", "energy_mwh",
+                "price", "cost", "emission_factor", "emissions_t"]
         f = self.formulation
         x = self._values("x")
         d = option_node_energy(self.network, f.options, f.routes.hops)
         if not len(d):
-            return pd.DataFrame({c: pd.Series(dtype=object if c in cols[:5] else float)
-                                 for c in cols})
+            return keyed(pd.DataFrame({c: pd.Series(
+                dtype=np.int64 if c == "route_rank" else str if c in cols[:6] else float)
+                for c in cols}), "transport_energy")
         O = len(f.options)
         T = len(self.network.periods)
         t = np.repeat(np.arange(T), len(d))
@@ -273,15 +287,15 @@ class Result:
         w = self.formulation.weights.to_numpy()[t]
         df = pd.DataFrame({"origin": opt["origin"].to_numpy(), "class": opt["class"].to_numpy(),
                            "site": opt["site"].to_numpy(),
+                           "route_rank": opt["rank"].to_numpy(dtype=np.int64),
                            "node": np.tile(d["node"].to_numpy(dtype=object), T)[keep],
                            "period": period, "energy_mwh": xv * per * w})
         key = pd.MultiIndex.from_frame(df[["node", "period"]])
-        df["price"] = self.node_prices.set_index(["node", "period"])["price"].reindex(
-            key).to_numpy()
+        df["price"] = self.node_prices["price"].reindex(key).to_numpy()
         df["cost"] = df["energy_mwh"] * df["price"]
         df["emission_factor"] = self.node_emission_factors.reindex(key).fillna(0.0).to_numpy()
         df["emissions_t"] = df["energy_mwh"] * df["emission_factor"]
-        return df[cols]
+        return keyed(df[cols], "transport_energy")
 
     @cached_property
     def node_emission_factors(self) -> pd.Series:
@@ -307,10 +321,12 @@ class Result:
             return nodes.get_indexer(n) * T + periods.get_indexer(t)
 
         gen, emis = np.zeros(N * T), np.zeros(N * T)
-        np.add.at(gen, key(src["node"], src["period"]), src["generation_mwh"].to_numpy())
-        np.add.at(emis, key(src["node"], src["period"]), src["emissions_t"].to_numpy())
+        at = key(src["node"], src.index.get_level_values("period"))
+        np.add.at(gen, at, src["generation_mwh"].to_numpy())
+        np.add.at(emis, at, src["emissions_t"].to_numpy())
         live = pw[pw["sent_mwh"] > 0]
-        to, frm = key(live["to"], live["period"]), key(live["from"], live["period"])
+        live_t = live.index.get_level_values("period")
+        to, frm = key(live["to"], live_t), key(live["from"], live_t)
         inflow = gen.copy()
         np.add.at(inflow, to, live["delivered_mwh"].to_numpy())
         idle = inflow <= 0
@@ -324,8 +340,9 @@ class Result:
 
     @cached_property
     def power_lines(self) -> pd.DataFrame:
-        """Per power arc and period: sent_mw, delivered_mw, losses_mw, the same in MWh,
-        tariff_cost, and shadow_price (value of one more MW of line capacity for an hour)."""
+        """Per power arc and period: line, from, to, capacity_mw, sent_mw,
+        delivered_mw, losses_mw, utilisation, the same in MWh, tariff_cost, and
+        shadow_price (value of one more MW of line capacity for an hour)."""
         v = self._values("f")
         lab = self.formulation.lp.variables["f"].labels
         arcs = self.network.power_arcs
@@ -344,11 +361,11 @@ class Result:
         df["tariff_cost"] = v * w * a["tariff"].to_numpy()
         at_cap = np.isfinite(df["capacity_mw"].to_numpy())
         df["shadow_price"] = np.where(at_cap, np.clip(-self._per_mwh("f", "col"), 0, None), 0.0)
-        return df
+        return keyed(df, "power_lines")
 
     @cached_property
     def sources(self) -> pd.DataFrame:
-        """Per source and period: generation_mw, available_mw, curtailed_mw (available
+        """Per source and period: node, kind, generation_mw, available_mw, curtailed_mw (available
         but unused, finite sources), the same in MWh, emissions_t, energy_cost,
         carbon_cost, and capacity_value (value of one more MW available for an hour)."""
         g = self._values("g")
@@ -366,12 +383,14 @@ class Result:
         df["carbon_cost"] = df["emissions_t"] * self.network.settings.carbon_price
         df["capacity_value"] = np.where(np.isfinite(avail),
                                         np.clip(-self._per_mwh("g", "col"), 0, None), 0.0)
-        return df
+        return keyed(df, "sources")
 
     @cached_property
     def builds(self) -> pd.DataFrame:
-        """What to build: kind (site, link, line: added capacity; open site: a candidate
-        opened), item, amount, unit, cost (currency over the horizon, annualised)."""
+        """What to build, by kind (site, link, line, storage_mw, storage_mwh: added
+        capacity; open site: a candidate opened) and item: amount, unit, cost (currency
+        over the horizon, annualised). Rows in the order of the kinds above, items in the
+        network's order; empty (same index and columns) when nothing is built."""
         self._need("the build-out")
         lp = self.formulation.lp
         rows = []
@@ -383,8 +402,9 @@ class Result:
                 if amount > _TOL:
                     rows.append({"kind": kind, "item": item, "amount": float(amount),
                                  "unit": unit, "cost": float(money)})
-        return pd.DataFrame(rows, columns=["kind", "item", "amount", "unit", "cost"]).astype(
-            {"amount": float, "cost": float})  # numeric even when nothing is built
+        df = pd.DataFrame(rows, columns=["kind", "item", "amount", "unit", "cost"]).astype(
+            {"amount": float, "cost": float, "unit": str})  # typed even when nothing is built
+        return keyed(df, "builds")
 
     # -- storage (issue #11.2) ---------------------------------------------------------
     @cached_property
@@ -408,9 +428,9 @@ class Result:
         df["power_price"] = np.clip(-self._per_mwh("storage_charge_capacity")
                                     - self._per_mwh("storage_discharge_capacity"), 0, None)
         df["energy_price"] = np.clip(-self._per_mwh("storage_energy_capacity"), 0, None)
-        return df[["storage", "node", "period", "charge_mw", "discharge_mw", "soc_mwh",
-                   "charge_mwh", "discharge_mwh", "throughput_cost", "power_price",
-                   "energy_price"]]
+        return keyed(df[["storage", "period", "node", "charge_mw", "discharge_mw",
+                               "soc_mwh", "charge_mwh", "discharge_mwh", "throughput_cost",
+                               "power_price", "energy_price"]], "storage")
 
     @cached_property
     def storage_units(self) -> pd.DataFrame:
@@ -422,17 +442,16 @@ class Result:
         st, df = self.network.storage, self.storage
         b = self.builds
         hours = float(self.formulation.weights.sum())
-        w = self._weight(df)
+        w = self.formulation.weights.loc[df.index.get_level_values("period")].to_numpy()
         g = df.assign(pv=df["power_price"] * w, ev=df["energy_price"] * w).groupby(
-            "storage", sort=False).agg(charged_mwh=("charge_mwh", "sum"),
+            level="storage", sort=False).agg(charged_mwh=("charge_mwh", "sum"),
                                         discharged_mwh=("discharge_mwh", "sum"),
                                         throughput_cost=("throughput_cost", "sum"),
                                         pv=("pv", "sum"), ev=("ev", "sum"))
         g = g.reindex(st.index)
-        mw = st["power_mw"] + b[b["kind"] == "storage_mw"].set_index("item")["amount"] \
-            .reindex(st.index).fillna(0.0)
-        mwh = (st["energy_mwh"].fillna(0.0) + b[b["kind"] == "storage_mwh"]
-               .set_index("item")["amount"].reindex(st.index).fillna(0.0))
+        mw = st["power_mw"] + built(b, "storage_mw").reindex(st.index).fillna(0.0)
+        mwh = (st["energy_mwh"].fillna(0.0)
+               + built(b, "storage_mwh").reindex(st.index).fillna(0.0))
         mwh = mwh.where(st["duration_h"].isna(), st["duration_h"] * mw)
         per_year = 8760.0 / hours
         out = pd.DataFrame({
@@ -443,8 +462,7 @@ class Result:
                                         / mwh.where(mwh > 0, 1.0), 0.0),
             "throughput_cost": g["throughput_cost"],
             "value_per_mw": g["pv"] * per_year, "value_per_mwh": g["ev"] * per_year})
-        out.index.name = "storage"
-        return out.reset_index()
+        return keyed(out.rename_axis("storage").reset_index(), "storage_units")
 
     # -- electric loads ----------------------------------------------------------------
     @cached_property
@@ -464,19 +482,19 @@ class Result:
         shed = np.where(shed > _TOL, shed, 0.0)
         w = self._weight(lbp)
         load = lbp["mw"].to_numpy()
-        price = self.node_prices.set_index(["node", "period"])["price"].reindex(idx)
-        df = pd.DataFrame({"load_mw": load, "shed_mw": shed,
-                           "supplied_mwh": (load - shed) * w, "shed_mwh": shed * w},
-                          index=idx)
+        price = self.node_prices["price"].reindex(idx)
+        df = pd.DataFrame({"node": lbp["node"].to_numpy(), "period": lbp["period"].to_numpy(),
+                           "load_mw": load, "shed_mw": shed,
+                           "supplied_mwh": (load - shed) * w, "shed_mwh": shed * w})
         df["price"] = price.to_numpy()
         df["cost"] = df["supplied_mwh"] * df["price"] + 0.0  # no -0.0
         df["shed_cost"] = df["shed_mwh"] * lbp["value_of_lost_load"].to_numpy()
-        return df
+        return keyed(df, "loads")
 
     @cached_property
     def demand_prices(self) -> pd.DataFrame:
-        """Demand dual: origin, class, period, price = the cost of serving one more MWh
-        of IT work of that class at that origin (a "compute price")."""
+        """Demand dual by origin, class and period: price = the cost of serving one more
+        MWh of IT work of that class at that origin (a "compute price")."""
         self._need("demand prices")
         lp = self.formulation.lp
         lab = lp.constraints["demand"].labels
@@ -493,119 +511,13 @@ class Result:
                                              win.loc[lab["period"]].to_numpy()])
             from_window = dual.reindex(key).to_numpy()
             price = np.where(np.isnan(from_window), price, from_window)
-        return lab.assign(price=price)
+        return keyed(lab.assign(price=price), "demand_prices")
 
-    @cached_property
-    def costs(self) -> pd.Series:
-        """Cost breakdown over the horizon: data_transport, electricity, carbon,
-        transmission, unserved and total (currency)."""
-        self._need("the cost breakdown")
-        s = self.sources
-        parts = pd.Series({
-            "data_transport": float(self.placement["data_cost"].sum()),
-            "electricity": float(s["energy_cost"].sum()),
-            "carbon": float(s["carbon_cost"].sum()),
-            "transmission": float(self.power_lines["tariff_cost"].sum()),
-            "unserved": float(self.unserved["cost"].sum()),
-        })
-        if len(self.network.loads):  # electric load shed: lost load too
-            parts["unserved"] += float(self.loads["shed_cost"].sum())
-        b = self.builds
-        parts["expansion"] = float(b.loc[b["kind"] != "open site", "cost"].sum())
-        parts["fixed"] = float(b.loc[b["kind"] == "open site", "cost"].sum())
-        if len(self.network.storage):  # throughput; storage capital is in expansion
-            parts["storage"] = float(self.storage["throughput_cost"].sum())
-        parts["total"] = parts.sum()
-        parts.name = self.network.settings.currency
-        return parts
-
-    # -- summaries -----------------------------------------------------------------------
-    def totals(self) -> dict[str, float]:
-        """Energy, emissions, data and power moved over the horizon.
-
-        ``energy_drawn_mwh`` is what the sites draw (IT x PUE); ``transport_energy_mwh``
-        what moving data draws along the routes (6d), and ``transport_emissions_t`` its
-        emissions at the average factor of the power used where it is drawn
-        (`node_emission_factors`); both are inside ``emissions_t``.
-        """
-        pl, src, pw = self.placement, self.sources, self.power_lines
-        return {
-            "it_energy_mwh": float(pl["mwh_it"].sum()),
-            "energy_drawn_mwh": float(self.sites["energy_mwh"].sum()),
-            "generation_mwh": float(src["generation_mwh"].sum()),
-            "curtailed_mwh": float(src["curtailed_mwh"].sum()),
-            "emissions_t": float(src["emissions_t"].sum()),
-            "data_moved_tb": float(pl["tb_moved"].sum()),
-            "power_sent_mwh": float(pw["sent_mwh"].sum()),
-            "power_delivered_mwh": float(pw["delivered_mwh"].sum()),
-            "transmission_losses_mwh": float(pw["losses_mwh"].sum()),
-            "unserved_mwh": float(self.unserved["mwh_it"].sum()),
-            # moving data (6d): MWh drawn by the network equipment, and its emissions
-            # at the average factor of the power used where it is drawn
-            "transport_energy_mwh": float(self.links["energy_mwh"].sum()),
-            "transport_emissions_t": float(self.transport_energy["emissions_t"].sum()),
-            **({"storage_charged_mwh": float(self.storage["charge_mwh"].sum()),
-                "storage_discharged_mwh": float(self.storage["discharge_mwh"].sum())}
-               if len(self.network.storage) else {}),
-            **({"load_mwh": float(self.loads["supplied_mwh"].sum()),
-                "load_shed_mwh": float(self.loads["shed_mwh"].sum())}
-               if len(self.network.loads) else {}),
-        }
-
-    def by_class(self) -> pd.DataFrame:
-        """MWh of IT work per class by region of the serving site, plus unserved."""
-        pl = self.placement
-        region = self.network.nodes["region"].replace("", "(none)")
-        t = (pl.assign(region=region.loc[pl["node"]].to_numpy())
-             .pivot_table(index="class", columns="region", values="mwh_it", aggfunc="sum",
-                          fill_value=0.0))
-        un = self.unserved.groupby("class")["mwh_it"].sum()
-        t = t.reindex(self.network.classes.index, fill_value=0.0)
-        t["unserved"] = un.reindex(t.index, fill_value=0.0)
-        t.columns.name = None
-        return t
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready summary: status, objective, costs, totals, placement by class
-        and site, and electricity prices at the site nodes."""
-        out: dict[str, Any] = {"network": self.network.name, "status": str(self.status),
-                               "message": self.message, "solver": self.solver,
-                               "method": self.method, "decompose": self.decompose,
-                               "currency": self.network.settings.currency,
-                               "objective": None if not self.ok else float(self.objective)}
-        if not self.ok:
-            out["costs"] = None
-            if not np.isnan(self.partial_objective):
-                out["partial_objective"] = float(self.partial_objective)
-            return out
-        out["costs"] = {k: float(v) for k, v in self.costs.items()}
-        out["totals"] = self.totals()
-        out["by_class_mwh"] = {k: {c: float(v) for c, v in row.items()}
-                               for k, row in self.by_class().iterrows()}
-        site = self.sites.groupby("site").agg(it_energy_mwh=("it_energy_mwh", "sum"),
-                                             node=("node", "first"))
-        out["by_site_mwh"] = {k: float(v) for k, v in site["it_energy_mwh"].items()}
-        price = self.sites.groupby("site")["price"].mean()  # keyed by site, as by_site_mwh
-        out["site_prices"] = {k: float(v) for k, v in price.items()}
-        return out
-
+    # -- summaries (costs, totals, by_class, units, to_dict: `summaries.Summaries`) ----
     def summary(self) -> str:
         """A readable report of the solution (fits 80 columns;
         `netopt.views.report.summary_text`)."""
         return _summary_view(self)
-
-    @property
-    def units(self) -> pd.DataFrame:
-        """The unit of every number in the result tables: table, column, unit
-        (`netopt.solving.units`; written as ``units.csv`` by `write`)."""
-        cur = self.network.settings.currency
-        rows = [(t, c, u) for t in TABLE_NAMES
-                for c, u in units_of(t, getattr(self, t).columns, cur).items()]
-        if len(self.network.loads):
-            rows += [("loads", c, u) for c, u in units_of(
-                "loads", self.loads.reset_index().columns, cur).items()]
-        rows += [("costs", "value", cur)]
-        return pd.DataFrame(rows, columns=["table", "column", "unit"])
 
     def write(self, folder: str | Path, overwrite: bool = False) -> Path:
         """Write every table as CSV plus ``summary.json`` into ``folder``, whole or not
@@ -628,13 +540,11 @@ class Result:
         self._need("writing results")
         with atomic_folder(folder, "results", overwrite=overwrite,
                            writer="Result.write") as tmp:
-            for name in TABLE_NAMES + (STORAGE_TABLES if len(self.network.storage) else ()):
-                write_csv(getattr(self, name), tmp / f"{name}.csv")
-            if len(self.network.loads):  # keyed by node and period, keys first
-                write_csv(self.loads.reset_index(), tmp / "loads.csv")
-            write_csv(self.costs.rename("value").rename_axis("part").reset_index(),
-                      tmp / "costs.csv")
-            write_csv(self.units, tmp / "units.csv")
+            # key columns first: the index is written
+            for name in self.written_tables:
+                write_csv(getattr(self, name), tmp / f"{name}.csv", index=True)
+            write_csv(self.costs.rename("value").to_frame(), tmp / "costs.csv", index=True)
+            write_csv(self.units, tmp / "units.csv", index=True)
             (tmp / "summary.json").write_text(json.dumps(self.to_dict(), indent=2,
                                                          ensure_ascii=False) + "\n",
                                               encoding="utf-8")

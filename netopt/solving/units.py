@@ -21,6 +21,10 @@ _BY_TABLE = {
     ("sites", "capacity_price"): "{cur}/(MW_IT h)",
     ("sources", "capacity_value"): "{cur}/(MW h)",
     ("demand_prices", "price"): "{cur}/MWh_IT",
+    ("storage", "power_price"): "{cur}/(MW h)",
+    ("storage", "energy_price"): "{cur}/(MWh h)",
+    ("storage_units", "value_per_mw"): "{cur}/(MW year)",
+    ("storage_units", "value_per_mwh"): "{cur}/(MWh year)",
     ("builds", "amount"): "see unit",
     ("costs", "value"): "{cur}",
 }
@@ -39,6 +43,7 @@ _BY_NAME = {
     "site_price": "{cur}/MWh", "cost_move_data": "{cur}/MWh_IT",
     "cost_move_power": "{cur}/MWh_IT", "cost_local_power": "{cur}/MWh_IT",
     "shed_cost": "{cur}", "loads_power_cost": "{cur}", "seconds": "s",
+    "throughput_cost": "{cur}", "cycles_per_year": "1/year", "emission_factor": "t CO2/MWh",
 }
 _SUFFIX = [(r"_mwh$", "MWh"), (r"_mw$", "MW"), (r"_tb$", "TB"), (r"_gbps$", "Gbps"),
            (r"_t$", "t CO2"), (r"_ms$", "ms"), (r"^west_share:|^share:", "share")]

@@ -141,8 +141,9 @@ class Layout:
 
 
 def _avg(df: pd.DataFrame, col: str, weight: pd.Series) -> pd.Series:
-    w = weight.loc[df["period"]].to_numpy()
-    return (df[col] * w).groupby(df.iloc[:, 0]).sum() / weight.sum()
+    """Mean of ``col`` over the horizon, by item, of a table indexed by (item, period)."""
+    w = weight.loc[df.index.get_level_values("period")].to_numpy()
+    return (df[col] * w).groupby(level=0).sum() / weight.sum()
 
 
 def layout(result, focus: str | None = "auto") -> Layout:
@@ -160,12 +161,11 @@ def layout(result, focus: str | None = "auto") -> Layout:
 
     sites = result.sites
     per_site = pd.DataFrame({
-        "node": sites.groupby("site")["node"].first(),
-        "load": _avg(sites[["site", "period", "it_load_mw"]], "it_load_mw", weight),
-        "cap": _avg(sites[["site", "period", "it_capacity_mw"]], "it_capacity_mw", weight),
-        "price": _avg(sites[["site", "period", "price"]], "price", weight)})
-    prices = result.node_prices
-    node_price = _avg(prices[["node", "period", "price"]], "price", weight)
+        "node": sites.groupby(level="site")["node"].first(),
+        "load": _avg(sites, "it_load_mw", weight),
+        "cap": _avg(sites, "it_capacity_mw", weight),
+        "price": _avg(sites, "price", weight)})
+    node_price = _avg(result.node_prices, "price", weight)
     demand = net.demand
     dem = (demand.groupby("origin")["mw_it"].sum() if "origin" in demand and "mw_it" in demand
            else pd.Series(dtype=float))
@@ -187,12 +187,13 @@ def layout(result, focus: str | None = "auto") -> Layout:
     edges: list[Edge] = []
     links = result.links
     if len(links):
-        lw = weight.loc[links["period"]].to_numpy() / weight.sum()
+        lw = weight.loc[links.index.get_level_values("period")].to_numpy() / weight.sum()
         agg = (links.assign(f=links["gbps_forward"] * lw, b=links["gbps_backward"] * lw,
                             u=links["utilisation"])
-               .groupby("link").agg(a=("from", "first"), b_=("to", "first"), f=("f", "sum"),
-                                    back=("b", "sum"), tb=("tb_moved", "sum"),
-                                    cap=("bandwidth_gbps", "first"), u=("u", "max")))
+               .groupby(level="link")
+               .agg(a=("from", "first"), b_=("to", "first"), f=("f", "sum"),
+                    back=("b", "sum"), tb=("tb_moved", "sum"),
+                    cap=("bandwidth_gbps", "first"), u=("u", "max")))
         for lid, r in agg.iterrows():
             a, b, f, bk = r["a"], r["b_"], r["f"], r["back"]
             if bk > f:
@@ -202,11 +203,12 @@ def layout(result, focus: str | None = "auto") -> Layout:
                               utilisation=float(r["u"])))
     pl = result.power_lines
     if len(pl):
-        lw = weight.loc[pl["period"]].to_numpy() / weight.sum()
+        lw = weight.loc[pl.index.get_level_values("period")].to_numpy() / weight.sum()
         agg = (pl.assign(m=pl["sent_mw"] * lw)
-               .groupby("arc").agg(line=("line", "first"), a=("from", "first"),
-                                   b=("to", "first"), m=("m", "sum"), mwh=("sent_mwh", "sum"),
-                                   cap=("capacity_mw", "first"), u=("utilisation", "max")))
+               .groupby(level="arc")
+               .agg(line=("line", "first"), a=("from", "first"), b=("to", "first"),
+                    m=("m", "sum"), mwh=("sent_mwh", "sum"), cap=("capacity_mw", "first"),
+                    u=("utilisation", "max")))
         for line, g in agg.groupby("line", sort=False):
             g = g.sort_values("m", ascending=False)
             r = g.iloc[0]  # the busier direction of a two-way line

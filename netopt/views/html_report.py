@@ -174,10 +174,10 @@ def html_report(network: Network, result: Result | None = None, *,
         parts += ["<h2>Map</h2>", _svgmap.svg_map(result),
                   "<p>The same map as a picture (for print and for the command line's "
                   "<code>--plot</code>):</p>", _img(plot.solution_map(result), "solution map")]
-        bc = result.by_class()
+        bc = result.by_class
         parts += ["<h2>Placement by class (MWh of IT work)</h2>", _table(bc, index="class")]
         if len(network.storage):  # storage (issue #11.2)
-            su = result.storage_units.set_index("storage")[
+            su = result.storage_units[
                 ["node", "kind", "power_mw", "energy_mwh", "discharged_mwh", "losses_mwh",
                  "cycles_per_year", "throughput_cost", "value_per_mw", "value_per_mwh"]]
             parts += ["<h2>Storage</h2>",

@@ -75,7 +75,7 @@ def summary_text(result: Result) -> str:
     lines += _table(["part", cur, "share"],
                     [[labels[k], f"{c[k]:,.0f}", f"{c[k] / c['total']:.1%}" if c["total"]
                       else "-"] for k in labels])
-    t = result.totals()
+    t = result.totals
     lines += ["", f"Energy drawn {human(t['energy_drawn_mwh'], 'MWh')}; emissions "
               f"{human(t['emissions_t'], 't CO2')}",
               f"Limited (clean) supply left unused {human(t['curtailed_mwh'], 'MWh')}",
@@ -99,7 +99,7 @@ def summary_text(result: Result) -> str:
     if t["unserved_mwh"] > 0:
         lines += ["", f"!! UNSERVED DEMAND: {human(t['unserved_mwh'], 'MWh')} of IT work "
                   f"could not be served (priced at the value of lost load):"]
-        un = result.unserved.groupby(["origin", "class"])["mwh_it"].sum()
+        un = result.unserved.groupby(level=["origin", "class"])["mwh_it"].sum()
         lines += [f"   {o} / {k}: {human(v, 'MWh')}" for (o, k), v in un.items()]
     if t.get("load_shed_mwh", 0.0) > 0:
         lines += ["", f"!! ELECTRIC LOAD SHED: {human(t['load_shed_mwh'], 'MWh')} could not "
@@ -107,17 +107,19 @@ def summary_text(result: Result) -> str:
         shed = result.loads.groupby(level="node")["shed_mwh"].sum()
         lines += [f"   {n}: {human(v, 'MWh')}" for n, v in shed[shed > 0].items()]
 
-    bc = result.by_class()
+    bc = result.by_class.copy()  # a column is added: not to the Result's own table
     lines += ["", "Where each class runs (share of its IT energy by region of the site;",
               "'moved': served in another region than its origin's)"]
     cols = list(bc.columns)
     total = bc.sum(axis=1).replace(0, np.nan)
     pl = result.placement
     region = net.nodes["region"]
-    away = pl[region.loc[pl["origin"]].to_numpy() != region.loc[pl["node"]].to_numpy()]
-    bc["moved"] = away.groupby("class")["mwh_it"].sum().reindex(bc.index, fill_value=0.0)
+    origin = pl.index.get_level_values("origin")
+    away = pl[region.loc[origin].to_numpy() != region.loc[pl["node"]].to_numpy()]
+    bc["moved"] = away.groupby(level="class")["mwh_it"].sum().reindex(bc.index,
+                                                                      fill_value=0.0)
     cols.append("moved")
-    top = (pl.groupby(["class", "site"])["mwh_it"].sum().sort_values(ascending=False)
+    top = (pl.groupby(level=["class", "site"])["mwh_it"].sum().sort_values(ascending=False)
            .groupby(level=0).head(2))
     rows = []
     for k in bc.index:
@@ -129,14 +131,15 @@ def summary_text(result: Result) -> str:
     if len(result.builds):
         lines += ["", "Build-out (annualised cost over the horizon)"]
         lines += _table(["kind", "item", "amount", "unit", cur],
-                        [[r.kind, str(r.item), f"{r.amount:,.1f}", r.unit, f"{r.cost:,.0f}"]
-                         for r in result.builds.itertuples()])
+                        [[kind, str(item), f"{r.amount:,.1f}", r.unit, f"{r.cost:,.0f}"]
+                         for (kind, item), r in result.builds.iterrows()])
     if result.mip_gap == result.mip_gap:
         lines.append(f"MIP: best bound {human(result.mip_bound, cur)}, gap "
                      f"{result.mip_gap:.2e}")
-    s = result.sites.groupby("site").agg(node=("node", "first"), load=("it_load_mw", "mean"),
-                                         cap=("it_capacity_mw", "first"),
-                                         price=("price", "mean"))
+    s = result.sites.groupby(level="site").agg(node=("node", "first"),
+                                                load=("it_load_mw", "mean"),
+                                                cap=("it_capacity_mw", "first"),
+                                                price=("price", "mean"))
     lines += ["", f"Sites (average IT load, MW; local electricity price, {cur}/MWh)"]
     lines += _table(["site", "node", "MW_IT", "capacity", "use", "price"],
                     [[i, r.node, f"{r.load:,.0f}", f"{r.cap:,.0f}",

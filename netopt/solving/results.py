@@ -117,7 +117,7 @@ class Result(Summaries):
 
     def _values(self, block: str) -> np.ndarray:
         self._need(f"the value of '{block}'")
-        return self.formulation.lp.variables[block].take(self.output.x)
+        return self.formulation.lp.variables[block].take(self.output.x) + 0.0  # no -0.0
 
     def _per_mwh(self, block: str, kind: str = "row") -> np.ndarray:
         """Duals of a block as currency per MW per hour of its period."""

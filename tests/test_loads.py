@@ -241,3 +241,14 @@ def test_compare_sweeps_and_the_summary_report_loads_and_shedding():
     # moving data only takes the line away: east's load is then met by its own grid
     assert t.loc["move_data_only", "loads_power_cost"] == pytest.approx(10.0 * H * 700.0)
     assert "electric loads supplied" in str(comp) and "their power's cost" in str(comp)
+
+
+def test_html_report_has_an_electric_loads_section(tmp_path):
+    from netopt.views.html_report import write_html_report
+    net = two_nodes(10.0, voll=900.0, east_supply=False)
+    write_html_report(tmp_path / "r.html", net)
+    text = (tmp_path / "r.html").read_text(encoding="utf-8")
+    section = text.split("<h2>Electric loads</h2>")[1].split("<h2>")[0]
+    assert "<th>east</th>" in section and "shed (MWh)" in section
+    assert f"{4.7 * H:,.0f}" in section and f"{5.3 * H:,.0f}" in section
+    assert "electric loads&#x27; power" in text or "electric loads' power" in text

@@ -149,3 +149,20 @@ def test_plot_offers_only_its_figures():
     assert set(dir(plot)) == set(plot.__all__)
     assert all(callable(getattr(plot, name)) for name in plot.__all__)
     assert "np" not in dir(plot) and "Figure" not in dir(plot)
+
+
+def test_breakeven_chart_without_any_choice_says_so():
+    # demand only where its site and power are: nothing to break even (the HTML report
+    # then says so instead of failing with a ZeroDivisionError)
+    import pandas as pd
+    from netopt.errors import NetoptError
+    net = netopt.Network(
+        nodes=pd.DataFrame({"id": ["a"], "lat": [30.0], "lon": [104.0]}),
+        sites=pd.DataFrame({"id": ["dc"], "node": ["a"], "it_capacity_mw": [10.0],
+                            "pue": [1.0]}),
+        sources=pd.DataFrame({"id": ["g"], "node": ["a"], "capacity_mw": [100.0],
+                              "marginal_cost": [300.0]}),
+        classes=pd.DataFrame({"id": ["batch"], "data_intensity_tb_per_mwh": [1.0]}),
+        demand=pd.DataFrame({"node": ["a"], "class": ["batch"], "mw_it": [1.0]}))
+    with pytest.raises(NetoptError, match="break-even table is empty"):
+        plot.breakeven_chart(net)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import _svgmap, plot
 from .._files import _version, check_file, write_text_atomic
-from ..analysis.counterfactuals import SCENARIOS, compare
+from ..analysis.counterfactuals import SCENARIOS, breakeven_table, compare
 from ..errors import NetoptError
 from ..data.network import Network
 from ..solving.optimize import solve
@@ -76,6 +76,12 @@ _WORDS.update({"power_mw": "power (MW)", "energy_mwh": "energy (MWh)",
                "emissions_cut_last_added": "CO2 cut last added (t)",
                "storage_mw": "storage power", "storage_mwh": "storage energy",
                "pumped_hydro": "pumped hydro", "battery": "battery"})
+# electric loads
+_WORDS.update({"supplied_mwh": "supplied (MWh)", "shed_mwh": "shed (MWh)",
+               "average_price": "average price", "shed_cost": "cost of shedding",
+               "load_mwh": "electric loads supplied (MWh)",
+               "load_shed_mwh": "electric load shed (MWh)",
+               "loads_power_cost": "electric loads' power"})
 
 
 def _word(key) -> str:
@@ -185,12 +191,24 @@ def html_report(network: Network, result: Result | None = None, *,
                       f"discharged and lost over the horizon, cycles a year, and what one "
                       f"more MW or MWh would save a year ({cur}; duals).</p>",
                       _table(su, index="storage")]
+        if len(network.loads):  # electric loads: power, not computing
+            ld = result.loads.groupby(level="node", sort=False)[
+                ["supplied_mwh", "shed_mwh", "cost", "shed_cost"]].sum()
+            ld.insert(2, "average_price", (ld["cost"] / ld["supplied_mwh"]).where(
+                ld["supplied_mwh"] > 0))
+            parts += ["<h2>Electric loads</h2>",
+                      f"<p>Power taken at a node that is not computing (a receiving grid's "
+                      f"own demand): MWh supplied and shed over the horizon, the node's "
+                      f"marginal price averaged over the MWh supplied ({cur}/MWh), what "
+                      f"the load pays at that price and the cost of what is shed "
+                      f"({cur}).</p>", _table(ld, index="node")]
         comp = compare(network)
         t = comp.table.set_index("scenario").loc[list(SCENARIOS)]
         t.index.name = "case"
         cols = [c for c in ("total", "capital", "operating", "data_transport",
                             "electricity", "carbon", "transmission", "unserved",
                             "transmission_losses_mwh", "emissions_t", "data_moved_tb",
+                            "load_mwh", "load_shed_mwh", "loads_power_cost",
                             "saving_by_joint") if c in t]
         parts += ["<h2>Move data or move power</h2>",
                   "<p>The joint optimum against moving power only (work stays in its "
@@ -227,11 +245,15 @@ def html_report(network: Network, result: Result | None = None, *,
         if len(comp.unserved):
             parts += ["<p>Unserved demand in the counterfactuals:</p>",
                       _table(comp.unserved, "{:,.0f}")]
-        parts += ["<p>Which is cheaper for each origin's work, by how much data it "
-                  "carries per MWh: moving the data to a western site (solid lines), or "
-                  "bringing western power to the origin's home site (dashed), or local power "
-                  "(dotted). A class to the left of where the lines cross goes west.</p>"]
-        parts.append(_img(plot.breakeven_chart(network), "break-even chart"))
+        if len(breakeven_table(network)):
+            parts += ["<p>Which is cheaper for each origin's work, by how much data it "
+                      "carries per MWh: moving the data to a western site (solid lines), or "
+                      "bringing western power to the origin's home site (dashed), or local "
+                      "power (dotted). A class to the left of where the lines cross goes "
+                      "west.</p>", _img(plot.breakeven_chart(network), "break-even chart")]
+        else:
+            parts.append("<p>No origin's work can choose between moving its data to a "
+                         "western site and moving power to it: no break-even to show.</p>")
         parts += _sensitivity(network)
     else:
         parts.append(f"<p><strong>No optimal solution: {html.escape(str(result.status))}"

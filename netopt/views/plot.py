@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..data.network import Network
+from ..errors import NetoptError
 from ..solving.results import Result
 
 
@@ -541,6 +542,9 @@ def breakeven_chart(network: Network, *, origin: str | None = None, sites: int =
     from ..analysis.counterfactuals import breakeven_table
     table = breakeven_table(network)
     origins = [origin] if origin else list(dict.fromkeys(table["origin"]))
+    if not origins:
+        raise NetoptError("no origin's work has both a western site to move data to and "
+                          "power to move instead: the break-even table is empty")
     classes = network.classes["data_intensity_tb_per_mwh"].sort_values()
     pos = classes[classes > 0]
     top = max_delta or float(max(pos.max() if len(pos) else 1.0, 1.0) * 3)

@@ -406,7 +406,7 @@ def _number(v: float) -> str:
 
 
 def _breakeven(args) -> int:
-    from .analysis.sweep import breakeven
+    from .analysis.breakeven_search import breakeven
     be = breakeven(load(args.path), args.param, args.low, args.high, args.decides,
                    tol=args.tol)
     print("\n".join(textwrap.wrap(

@@ -29,6 +29,7 @@ window's network for those, or `solve_windows` where the horizon fits in memory)
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -158,15 +159,18 @@ class _Solver:
         return row
 
 
-_SOLVERS: dict[str, _Solver] = {}
+#: Per sweep and thread (the workers of a threaded Dask cluster share this module).
+_SOLVERS: dict[tuple[str, int], _Solver] = {}
 _STATE: dict[str, tuple] = {}   # what a forked worker inherits
 
 
 def _solver(token: str, state=None) -> _Solver:
-    if token not in _SOLVERS:
-        _SOLVERS.clear()  # one sweep at a time per worker: free the last one's models
-        _SOLVERS[token] = _Solver(*(state if state is not None else _STATE[token]))
-    return _SOLVERS[token]
+    key = (token, threading.get_ident())
+    if key not in _SOLVERS:
+        for old in [k for k in list(_SOLVERS) if k[0] != token]:
+            _SOLVERS.pop(old, None)  # one sweep at a time: free the last one's models
+        _SOLVERS[key] = _Solver(*(state if state is not None else _STATE[token]))
+    return _SOLVERS[key]
 
 
 def _process_task(token: str, items: list) -> list[dict]:
@@ -213,7 +217,7 @@ def solve_totals(net: Network, *, processes: int | None = None, scheduler=None,
     --------
     >>> import netopt
     >>> t = solve_totals(netopt.generate(8, periods=48, seed=1, window=24))
-    >>> str(t.status), len(t.windows), t.columns == 2 * t.windows["columns"].iloc[0]
+    >>> str(t.status), len(t.windows), t.columns == 2 * int(t.windows["columns"].iloc[0])
     ('optimal', 2, True)
     """
     return sweep_totals(net, [None], processes=processes, scheduler=scheduler,

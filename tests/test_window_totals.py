@@ -13,6 +13,7 @@ import pytest
 
 import netopt
 from netopt.analysis.scenarios import apply
+from netopt.solving import window_totals
 from netopt.solving.solvers import Status
 from netopt.solving.window_totals import solve_totals, sweep_totals
 from netopt.solving.windows import CoupledError
@@ -91,6 +92,8 @@ def test_dask_gives_the_same_totals(net, mono):
                                   dashboard_address=None) as cluster:
         with distributed.Client(cluster) as client:
             t = solve_totals(net, scheduler=client)
+            # the workers let go of the network and the models once the sweep is done
+            assert not window_totals._SOLVERS and not client.who_has()
     _same(t, mono)
 
 

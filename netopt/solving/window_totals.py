@@ -342,17 +342,29 @@ def _init_state(token, state):
         _STATE[token] = state
 
 
+def _forget(token: str) -> None:
+    for key in [k for k in list(_SOLVERS) if k[0] == token]:
+        _SOLVERS.pop(key, None)
+
+
 def _run_dask(client, state, tasks, total, on_done) -> list[dict]:
     from distributed import as_completed
     token = uuid.uuid4().hex
     setup = client.scatter(state, broadcast=True, hash=False)
-    futures = [client.submit(_dask_task, token, setup, t, pure=False) for t in tasks]
-    rows: list[dict] = []
-    for fut in as_completed(futures):
-        rows += fut.result()
-        fut.release()
-        if on_done is not None:
-            on_done(len(rows), total)
+    try:
+        futures = [client.submit(_dask_task, token, setup, t, pure=False) for t in tasks]
+        rows: list[dict] = []
+        for fut in as_completed(futures):
+            rows += fut.result()
+            fut.release()
+            if on_done is not None:
+                on_done(len(rows), total)
+    finally:
+        # free the network and the models on the workers now, not when the next sweep
+        # arrives (its copy would otherwise sit beside this one)
+        for fut in setup:  # a tuple scatters as one future per item
+            fut.release()
+        client.run(_forget, token)
     return rows
 
 

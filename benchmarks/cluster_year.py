@@ -12,7 +12,7 @@ days are independent LPs. It is solved by `netopt.solving.window_totals` (each w
 cuts its days from the network, refills its day model and warm-starts it, and keeps
 only each day's costs and totals), never as one LP: the columns reported are the day
 LPs' columns added up, exactly. Everything runs in a fresh child process; the memory
-of the client process and of each worker is sampled every 0.2 s (PSS and RSS from
+of the client process and of each worker is sampled every 0.5 s (PSS and RSS from
 /proc) and Dask's own worker memory is read at the end. The sweep's scenarios scale the
 price of moving data and the grid's prices; a group's result is written to the JSON log
 (``--log``) as it finishes, so a sweep stopped midway still reports what it measured.
@@ -48,18 +48,21 @@ def scenarios(n: int) -> list[dict]:
 
 
 # -- memory sampling ----------------------------------------------------------------------------
-def _proc(pid: int, key: str) -> float:
+def _proc(pid: int) -> tuple[float, float]:
+    """PSS and RSS of a process in MB (one read of smaps_rollup: it walks the page
+    tables, so it is read once per sample, not per figure)."""
     try:
         with open(f"/proc/{pid}/smaps_rollup") as fh:
-            return next(int(x.split()[1]) for x in fh if x.startswith(key + ":")) / 1024
-    except (OSError, StopIteration):
-        return 0.0
+            kb = {x.split(":")[0]: int(x.split()[1]) for x in fh if x[:4] in ("Pss:", "Rss:")}
+        return kb.get("Pss", 0) / 1024, kb.get("Rss", 0) / 1024
+    except (OSError, ValueError):
+        return 0.0, 0.0
 
 
 class Sampler(threading.Thread):
     """Peak PSS and RSS (MB) of the given pids, every ``every`` seconds."""
 
-    def __init__(self, pids: dict[str, int], every: float = 0.2):
+    def __init__(self, pids: dict[str, int], every: float = 0.5):
         super().__init__(daemon=True)
         self.pids, self.every = pids, every
         self.peak = {name: {"pss": 0.0, "rss": 0.0} for name in pids}
@@ -68,9 +71,9 @@ class Sampler(threading.Thread):
     def run(self):
         while self.running:
             for name, pid in self.pids.items():
-                for key in ("pss", "rss"):
-                    v = _proc(pid, key.capitalize() if key == "pss" else "Rss")
-                    self.peak[name][key] = max(self.peak[name][key], v)
+                pss, rss = _proc(pid)
+                p = self.peak[name]
+                p["pss"], p["rss"] = max(p["pss"], pss), max(p["rss"], rss)
             time.sleep(self.every)
 
     def reset(self):
@@ -106,6 +109,7 @@ def child(args) -> None:
     def progress(done, total):
         print(f"  {done}/{total} windows", file=sys.stderr, flush=True)
 
+    emit("start", load=os.getloadavg(), time=time.time())
     t = {}
     t0 = time.perf_counter()
     net = netopt.generate(args.nodes, periods=24 * args.days, window=24, seed=args.seed)
@@ -122,7 +126,7 @@ def child(args) -> None:
                                       for i, pid in enumerate(workers.values())}}
     sampler = Sampler(pids)
     sampler.start()
-    client_before = _proc(os.getpid(), "Rss")
+    client_before = _proc(os.getpid())[1]
 
     def dask_memory():  # each worker's own view (its process RSS, as the nanny sees it)
         return {a: client.run(lambda: __import__("psutil").Process().memory_info().rss,
@@ -136,7 +140,7 @@ def child(args) -> None:
                         timings=timings)[0]
     wall = time.perf_counter() - t0
     win = year.windows
-    emit("year", wall=wall, timings=timings, setup=t, status=str(year.status),
+    emit("year", load=os.getloadavg(), wall=wall, timings=timings, setup=t, status=str(year.status),
          objective=year.objective, costs=year.costs.to_dict(),
          totals=year.totals, rows=year.rows, columns=year.columns,
          nonzeros=year.nonzeros, windows=len(win),
@@ -163,7 +167,7 @@ def child(args) -> None:
         res = sweep_totals(net, [functools.partial(apply, assignments=a) for a in group],
                            scheduler=client, on_done=progress, timings=timings)
         wall = time.perf_counter() - t0
-        emit("sweep", first=g0, scenarios=group, wall=wall, timings=timings,
+        emit("sweep", load=os.getloadavg(), first=g0, scenarios=group, wall=wall, timings=timings,
              status=[str(r.status) for r in res], objective=[r.objective for r in res],
              costs=[r.costs.to_dict() for r in res],
              west=[_west(r.by_class) for r in res],
@@ -223,7 +227,7 @@ def report(recs: list[dict], args) -> str:
               f"{', '.join(f'{v:.2f}' for v in y['solve_cold'])} s); "
               f"{y['iterations']:,} simplex iterations; days per worker "
               f"{list(y['per_worker'].values())}.", "",
-              f"Peak memory (sampled every 0.2 s): {_mem(y['memory'])}. Dask's view at "
+              f"Peak memory (sampled every 0.5 s): {_mem(y['memory'])}. Dask's view at "
               f"the end (worker RSS): "
               + ", ".join(f"{v:,.0f} MB" for v in y["dask_memory"].values())
               + f". Workers restarted: {'none' if y['workers_alive'] else 'YES'}.", ""]

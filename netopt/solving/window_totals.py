@@ -16,9 +16,9 @@ checks the objective and the cost breakdown against it).
 
 `sweep_totals` does the same for scenarios: a scenario is a function of a network (a
 price or a cost changed, say `functools.partial(netopt.scenarios.apply,
-assignments={...})`) applied to each window's network on the worker. Each window is
-solved for every scenario in turn, so a re-solve starts from the same day's basis in the
-previous scenario.
+assignments={...})`) applied to each window's network on the worker. A worker takes a
+run of consecutive windows and solves them for one scenario after another, so a
+re-solve starts from the previous day's basis in the same scenario.
 
 What it gives: objective, `Result.costs`, `Result.totals()` and `Result.by_class()`
 summed over the windows, and per window its status, objective, simplex iterations and
@@ -246,7 +246,7 @@ def sweep_totals(net: Network, scenarios: Sequence[Scenario | None], *,
         As in `solve_totals`.
     chunks : int, optional
         Tasks to cut the windows into (default: four per worker, for balance); each is
-        a run of consecutive windows, every scenario of a window solved in turn.
+        a run of consecutive windows, solved for each scenario in turn.
     on_done : callable, optional
         Called as ``on_done(done, total)`` after each task, with solved windows counted
         over all scenarios.
@@ -304,9 +304,11 @@ def sweep_totals(net: Network, scenarios: Sequence[Scenario | None], *,
 
 
 def _tasks(W: int, S: int, n: int) -> list[list[tuple[int, int]]]:
-    # consecutive windows, and each window's scenarios in turn: warm starts from the
-    # same day in the previous scenario (its basis is nearly the one needed)
-    return [[(w, s) for w in c for s in range(S)] for c in _chunks(W, n)]
+    # a run of consecutive windows, solved for one scenario after another: the previous
+    # day of the same scenario is the better warm start (measured, 4 days x 4 price
+    # scenarios at 285,408 columns: 11,509 simplex iterations against 43,025 when each
+    # day's scenarios follow one another)
+    return [[(w, s) for s in range(S) for w in c] for c in _chunks(W, n)]
 
 
 def _run_processes(state, tasks, processes, total, on_done) -> list[dict]:

@@ -144,7 +144,7 @@ def child(args) -> None:
         win = year.windows
         emit("year", load=os.getloadavg(), wall=wall, timings=timings, setup=t, status=str(year.status),
              objective=year.objective, costs=year.costs.to_dict(),
-             totals=year.totals, rows=year.rows, columns=year.columns,
+             totals=year.totals.to_dict(), rows=year.rows, columns=year.columns,
              nonzeros=year.nonzeros, windows=len(win),
              window_columns=int(win["columns"].iloc[0]),
              window_rows=int(win["rows"].iloc[0]),

@@ -39,9 +39,10 @@ def _same(totals, mono):
     assert list(totals.costs.index) == list(mono.costs.index)
     np.testing.assert_allclose(totals.costs.to_numpy(), mono.costs.to_numpy(), rtol=1e-9,
                                atol=1e-9 * mono.objective)
-    for k, v in mono.totals().items():
+    assert list(totals.totals.index) == list(mono.totals.index)
+    for k, v in mono.totals.items():
         assert totals.totals[k] == pytest.approx(v, rel=1e-7, abs=1e-6), k
-    by_class = mono.by_class()
+    by_class = mono.by_class
     np.testing.assert_allclose(totals.by_class.loc[by_class.index, by_class.columns],
                                by_class, rtol=1e-7, atol=1e-6)
 
@@ -101,7 +102,7 @@ def test_a_failed_window_is_named_and_nothing_is_summed():
     bad = netopt.generate(8, periods=48, seed=2, window=24, feasible=False)
     t = solve_totals(bad)
     assert t.status is Status.INFEASIBLE and not t.ok
-    assert np.isnan(t.objective) and t.costs.empty
+    assert np.isnan(t.objective) and t.costs.empty and t.totals.empty
     assert "(window d" in t.message
     assert (t.windows["status"] == Status.INFEASIBLE).any()
 

@@ -20,7 +20,7 @@ assignments={...})`) applied to each window's network on the worker. A worker ta
 run of consecutive windows and solves them for one scenario after another, so a
 re-solve starts from the previous day's basis in the same scenario.
 
-What it gives: objective, `Result.costs`, `Result.totals()` and `Result.by_class()`
+What it gives: objective, `Result.costs`, `Result.totals` and `Result.by_class`
 summed over the windows, and per window its status, objective, simplex iterations and
 where its seconds went. What it does not: tables hour by hour, or duals (solve a
 window's network for those, or `solve_windows` where the horizon fits in memory).
@@ -66,11 +66,11 @@ class WindowTotals:
     objective : float
         Total cost over the horizon (currency); NaN unless optimal.
     costs : pandas.Series
-        `Result.costs` summed over the windows (NaN-free only if optimal).
-    totals : dict
-        `Result.totals()` summed over the windows.
+        `Result.costs` summed over the windows (empty unless optimal).
+    totals : pandas.Series
+        `Result.totals` summed over the windows (empty unless optimal).
     by_class : pandas.DataFrame
-        `Result.by_class()` summed over the windows.
+        `Result.by_class` summed over the windows (empty unless optimal).
     windows : pandas.DataFrame
         Per window: window, status, objective, iterations (simplex), the window LP's
         rows, columns and nonzeros, rebuilt (its model formulated anew), worker (pid)
@@ -84,7 +84,7 @@ class WindowTotals:
     status: Status
     objective: float
     costs: pd.Series
-    totals: dict
+    totals: pd.Series
     by_class: pd.DataFrame
     windows: pd.DataFrame
     scenario: int = 0
@@ -151,9 +151,9 @@ class _Solver:
                "iterations": int(model.h.getInfo().simplex_iteration_count),
                "rows": f.lp.shape[0], "columns": f.lp.shape[1],
                "nonzeros": int(f.lp.A.nnz), "rebuilt": rebuilt, "worker": os.getpid()}
-        if r.ok:
-            row["costs"], row["totals"] = r.costs, r.totals()
-            row["by_class"] = r.by_class()
+        if r.ok:  # plain pandas: the results' subclasses need not travel
+            row["costs"], row["totals"] = pd.Series(r.costs), pd.Series(r.totals)
+            row["by_class"] = pd.DataFrame(r.by_class)
         t4 = time.perf_counter()
         row.update(zip(PHASES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)))
         return row
@@ -384,14 +384,12 @@ def _sum(rows: list[dict], split: _Split, s: int) -> WindowTotals:
                f"windows")
     if status is not Status.OPTIMAL:
         message += f" (window {split.ids[worst['w']]})"
-        return WindowTotals(status, float("nan"), pd.Series(dtype=float), {},
-                            pd.DataFrame(), table, s, message)
-    costs = rows[0]["costs"]
+        return WindowTotals(status, float("nan"), pd.Series(dtype=float),
+                            pd.Series(dtype=float), pd.DataFrame(), table, s, message)
+    costs, totals, by_class = (rows[0][k] for k in ("costs", "totals", "by_class"))
     for r in rows[1:]:
         costs = costs.add(r["costs"], fill_value=0.0)
-    totals = {k: float(sum(r["totals"][k] for r in rows)) for k in rows[0]["totals"]}
-    by_class = rows[0]["by_class"]
-    for r in rows[1:]:
+        totals = totals.add(r["totals"], fill_value=0.0)
         by_class = by_class.add(r["by_class"], fill_value=0.0)
     objective = float(sum(r["objective"] for r in rows))
     return WindowTotals(status, objective, costs, totals, by_class, table, s, message)

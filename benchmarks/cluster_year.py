@@ -158,7 +158,7 @@ def child(args) -> None:
              workers_alive=client.run(os.getpid) == workers)
     # the sweep, in groups (each group sends the network again and starts cold)
     sc = scenarios(args.scenarios)
-    for g0 in range(0, len(sc), args.sweep_group):
+    for g0 in range(args.first, len(sc), args.sweep_group):
         group = sc[g0:g0 + args.sweep_group]
         if args.deadline and time.time() + 60 > args.deadline:
             emit("stopped", reason="deadline", done=g0, asked=len(sc))
@@ -252,7 +252,8 @@ def report(recs: list[dict], args) -> str:
         lines += [f"### The sweep: {n} scenario{'s' * (n != 1)} of the year", "",
                   f"Scenarios: the price of moving data x {DATA_COST} and the grid's "
                   f"prices x {GRID_PRICE} (`netopt.scenarios.apply`, applied to each "
-                  f"day's network on the workers), run in groups of {args.sweep_group}: "
+                  f"day's network on the workers), run in groups of "
+                  f"{len(sweeps[0]['scenarios'])}: "
                   "each group sends the network again and starts its day models cold; "
                   "each worker then solves its run of consecutive days for one scenario "
                   "after another (warm from the previous day of the same scenario).", "",
@@ -266,6 +267,16 @@ def report(recs: list[dict], args) -> str:
                          f"{s['windows'] / s['wall']:.2f} | {s['phases']['solve']:.0f} | "
                          f"{s['phases']['read']:.0f} | {s['iterations']:,} | {wk:,.0f} | "
                          f"{s['memory']['client']['pss']:,.0f} | {s['load'][0]:.1f} |")
+        peak = max(v["pss"] for s in sweeps for k, v in s["memory"].items()
+                   if k != "client")
+        alive = all(s["workers_alive"] for s in sweeps)
+        lines += ["", f"Within 4 GB per worker through the sweep: "
+                  f"{'met' if peak <= MEMORY_TARGET_MB and alive else 'NOT met'} (largest "
+                  f"worker peak {peak:,.0f} MB PSS; workers restarted: "
+                  f"{'none' if alive else 'YES'}). Worker RSS after each group, its "
+                  "network and models released: "
+                  + "; ".join(", ".join(f"{v:,.0f}" for v in s["dask_memory"].values())
+                              for s in sweeps) + " MB."]
         lines += ["", f"In all: {n} scenarios, {wins:,} day LPs "
                   f"({wins * y['window_columns']:,} columns solved), {wall:.0f} s "
                   f"({wall / 60:.1f} min, {wins / wall:.2f} days/s; the year alone took "
@@ -287,7 +298,7 @@ def report(recs: list[dict], args) -> str:
         lines += [f"**Not run**: scenarios {done + 1}-{args.scenarios} of "
                   f"{args.scenarios} ({'stopped at the time box' if stopped else 'not reached'}"
                   "); the tables hold only what ran.", ""]
-    return "\n".join(lines + NOTES).rstrip()
+    return "\n".join(lines + NOTES + (["", args.note] if args.note else [])).rstrip()
 
 
 NOTES = """Notes. Why totals and not the stitched `Result`: `solve_windows` stitches the
@@ -321,8 +332,13 @@ def main() -> None:
                     help="JSON lines of what was measured, written as it is measured")
     ap.add_argument("--skip-year", action="store_true",
                     help="run only the sweep (the year taken from --with-log)")
+    ap.add_argument("--first", type=int, default=0,
+                    help="start the sweep at this scenario (0-based; to go on where an "
+                    "earlier run stopped)")
     ap.add_argument("--with-log", default="",
-                    help="also report the records of this log (an earlier run's year)")
+                    help="also report the records of these logs (comma-separated: an "
+                    "earlier run's year or sweep groups)")
+    ap.add_argument("--note", default="", help="a paragraph to add to the section")
     ap.add_argument("--report-only", action="store_true",
                     help="write RESULTS.md from the log, running nothing")
     ap.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
@@ -339,13 +355,14 @@ def main() -> None:
                "--workers", str(args.workers), "--memory-limit", args.memory_limit,
                "--scenarios", str(args.scenarios), "--sweep-group", str(args.sweep_group),
                "--log", args.log, *(["--skip-year"] if args.skip_year else []),
+               "--first", str(args.first),
                "--deadline",
                str(time.time() + 60 * args.minutes if args.minutes else 0)]
         proc = subprocess.run(cmd, stdout=subprocess.DEVNULL)
         if proc.returncode != 0:
             print(f"child exited {proc.returncode}; reporting what it logged",
                   file=sys.stderr)
-    recs = [json.loads(x) for f in filter(None, [args.with_log, args.log])
+    recs = [json.loads(x) for f in filter(None, [*args.with_log.split(","), args.log])
             for x in Path(f).read_text().splitlines() if x.strip()]
     text = report(recs, args)
     print(text)

@@ -4,7 +4,9 @@ A random backbone over places in a China-sized box (each node joined to its near
 neighbours, plus a spanning tree so every place is connected), data-centre sites with
 grid supply, renewable sources with availability profiles, UHV-like power lines from
 renewable nodes to their nearest sites, the five workload classes of china-edwc, and
-demand with a daily profile when there are several periods.
+demand with a daily profile when there are several periods. With ``window=24`` the
+periods are grouped into days and AI training and batch analytics are deferrable within
+each day (as in china-edwc-seasons), so the horizon can be solved day by day.
 
 Where the ranges come from (each is cited in full in instances/china-edwc/SOURCES.md):
 
@@ -53,7 +55,8 @@ def _profile(kind: str, periods: int, rng: np.random.Generator) -> np.ndarray:
 
 def generate(nodes: int = 50, *, sites: int | None = None, periods: int = 1,
              classes: int = 5, demand_nodes: int | None = None, neighbours: int = 3,
-             routes_per_pair: int = 1, seed: int = 0, feasible: bool = True) -> Network:
+             routes_per_pair: int = 1, seed: int = 0, feasible: bool = True,
+             window: int | None = None) -> Network:
     """A synthetic compute network.
 
     Parameters
@@ -79,6 +82,11 @@ def generate(nodes: int = 50, *, sites: int | None = None, periods: int = 1,
         True (default): enough site capacity for every period's demand, with margin.
         False: capacity for only about 70 % of it, and strict mode (no unserved demand),
         so the network is infeasible.
+    window : int, optional
+        Group consecutive periods into windows of this many (24: days, named ``d0``,
+        ``d1``, ...), and make AI training and batch analytics deferrable within them.
+        Default: no windows, nothing deferrable. The random draws are the same either
+        way, so only the windows and the deferrable flags differ.
 
     Returns
     -------
@@ -94,6 +102,8 @@ def generate(nodes: int = 50, *, sites: int | None = None, periods: int = 1,
         raise ValueError("a network needs at least 2 nodes")
     if not 1 <= classes <= len(_CLASSES):
         raise ValueError(f"classes must be between 1 and {len(_CLASSES)}")
+    if window is not None and not 1 <= window <= periods:
+        raise ValueError(f"window must be between 1 and the {periods} periods")
     rng = np.random.default_rng(seed)
     n_sites = max(1, min(nodes, sites if sites is not None else nodes // 5))
     n_dem = max(1, min(nodes, demand_nodes if demand_nodes is not None else nodes // 3))
@@ -158,6 +168,9 @@ def generate(nodes: int = 50, *, sites: int | None = None, periods: int = 1,
                                                     "max_latency_ms"])
     per = pd.DataFrame({"id": [f"t{t}" for t in range(periods)],
                         "weight_h": 8760.0 / periods})
+    if window is not None:  # days (say) for deferrable work, as in china-edwc-seasons
+        per["window"] = [f"d{t // window}" for t in range(periods)]
+        cls["deferrable"] = cls["id"].isin(["ai_training", "batch_analytics"])
     avail = []
     if periods > 1:
         for sid, kind in zip(ren["id"], kinds):

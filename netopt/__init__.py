@@ -33,6 +33,8 @@ _API = {
     **dict.fromkeys(["ScenarioError", "apply"], "netopt.analysis.scenarios"),
     **dict.fromkeys(["BreakEven", "breakeven"], "netopt.analysis.breakeven_search"),
     "sweep": "netopt.analysis.sweep",
+    **dict.fromkeys(["solve_totals", "sweep_totals", "WindowTotals"],
+                    "netopt.solving.window_totals"),
     "generate": "netopt.data.generate",
     "design_year": "netopt.analysis.design",
     **dict.fromkeys(["builtin_instances", "load", "save"], "netopt.data.instance"),
@@ -53,7 +55,8 @@ __all__ = [
     "Issue", "InstanceNotFoundError", "SolverError", "NotOptimalError", "InfeasibleError",
     "diagnose", "compare", "Comparison", "breakeven_table", "ranging", "Ranging",
     "sweep", "breakeven", "BreakEven", "pareto", "apply", "ScenarioError", "generate",
-    "flexibility", "cost_by_demand", "levelised_cost", "design_year",
+    "flexibility", "cost_by_demand", "levelised_cost", "design_year", "solve_totals",
+    "sweep_totals", "WindowTotals",
 ]
 
 #: Modules the README and notebooks name by their place before the layers: still

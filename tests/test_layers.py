@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "netopt"
 
 #: Bottom to top. A module may import its own layer and those below it.
 LAYERS = ["base", "data", "model", "solving", "analysis", "views", "cli", "root"]
-BASE = {"errors", "_files", "_format", "_version", "_dask"}
+BASE = {"errors", "_files", "_format", "_version", "_dask", "_pool"}
 
 
 def layer_of(module: str) -> str:

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .._dask import dask_client
+from .._pool import end_workers
 from ..solving.units import units_of
 from ..errors import NetoptError, SweepFileError
 from ..model.formulation import formulate, refill
@@ -476,7 +477,7 @@ def _run_processes(network, pending, processes, solver, reuse, time_limit, metri
             for fut in as_completed(futures):
                 record(fut.result())
         except BaseException:
-            _end_workers(pool)  # not `with`: its exit would wait for every pending task
+            end_workers(pool)  # not `with`: its exit would wait for every pending task
             raise
         pool.shutdown(wait=True)
     finally:
@@ -500,20 +501,6 @@ def _stop_on_sigterm() -> Callable[[], None]:
         raise _Terminated(128 + signum)
     signal.signal(signal.SIGTERM, on_term)
     return lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _end_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool's worker processes now, dropping the tasks not yet done."""
-    procs = list((getattr(pool, "_processes", None) or {}).values())
-    for p in procs:
-        p.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
-    deadline = time.monotonic() + 5.0
-    for p in procs:
-        p.join(max(0.0, deadline - time.monotonic()))
-        if p.is_alive():
-            p.kill()
-            p.join(1.0)
 
 
 def _run_dask(network, pending, scheduler, solver, reuse, time_limit, metrics, record):

@@ -32,13 +32,14 @@ import os
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .._dask import dask_client
+from .._pool import end_workers
 from ..data.network import Network
 from ..errors import NetoptError
 from ..model.formulation import formulate, refill
@@ -328,9 +329,7 @@ def _run_processes(state, tasks, processes, total, on_done) -> list[dict]:
                 if on_done is not None:
                     on_done(len(rows), total)
         except BaseException:  # end the workers now, not after every task
-            for proc in list((getattr(pool, "_processes", None) or {}).values()):
-                proc.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
+            end_workers(pool)
             raise
         pool.shutdown(wait=True)
     finally:

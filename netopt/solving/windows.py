@@ -36,6 +36,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._dask import dask_client
+from .._pool import end_workers
 from ..data.network import Network
 from ..data.schema import TABLE_ORDER
 from ..errors import NetoptError
@@ -434,9 +435,7 @@ def _run_processes(p: WindowPlan, processes: int) -> list[tuple]:
                        for c in _chunks(p.windows, processes)]
             parts = [r for fut in futures for r in fut.result()]
         except BaseException:  # end the workers now (as sweeps do), not after every task
-            for proc in list((getattr(pool, "_processes", None) or {}).values()):
-                proc.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
+            end_workers(pool)
             raise
         pool.shutdown(wait=True)
     finally:

@@ -1,7 +1,8 @@
-"""The two references every benchmark measures netopt against, built from one saved LP
-(an ``.npz`` of the CSC matrix, costs and bounds): the floor (HiGHS given the matrix
-directly through highspy) and the textbook PuLP model (a dict of LpVariable, one
-lpSum per constraint). Benchmarks run them in child processes that import this file.
+"""What the benchmarks share: netopt timed phase by phase (`netopt_timed`), its LP saved
+(`save_npz`: the CSC matrix, costs and bounds), and the two references built from a saved
+LP: the floor (HiGHS given the matrix directly through highspy) and the textbook PuLP
+model (a dict of LpVariable, one lpSum per constraint). Benchmarks run them in child
+processes that import this file.
 """
 
 from __future__ import annotations
@@ -29,6 +30,38 @@ def run_child(code: str, *args: str, code_dir: str | None = None) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-2000:])
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def netopt_timed(folder: str, solve):
+    """netopt on an instance folder, timed by phase: routes and assembly (`formulate`),
+    ``solve(lp)`` (returns a `SolverOutput`), and reading the main tables back
+    (extract). Returns the times (with their ``total``), the formulation and the output."""
+    import netopt
+    from netopt.model import formulation as fm
+    from netopt.solving.results import Result
+    net = netopt.load(folder)
+    t: dict = {}
+    f = fm.formulate(net, timings=t)  # fills t["routes"] and t["assembly"]
+    t0 = time.perf_counter()
+    out = solve(f.lp)
+    t["solve"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    r = Result(net, f, out)
+    for name in ("placement", "sites", "links", "power_lines", "sources", "costs"):
+        getattr(r, name)
+    t["extract"] = time.perf_counter() - t0
+    t["total"] = t["routes"] + t["assembly"] + t["solve"] + t["extract"]
+    return t, f, out
+
+
+def save_npz(lp, path: str):
+    """Save ``lp`` for the references (`highs_from_npz`, `textbook_pulp`); returns its
+    matrix (CSC)."""
+    import numpy as np
+    A = lp.A.tocsc()
+    np.savez(path, data=A.data, indices=A.indices, indptr=A.indptr, shape=A.shape, c=lp.c,
+             cl=lp.col_lower, cu=lp.col_upper, rl=lp.row_lower, ru=lp.row_upper)
+    return A
 
 
 def highs_from_npz(z, options: dict | None = None):

@@ -235,7 +235,7 @@ def report(recs: list[dict], args) -> str:
               + ", ".join(f"{v:,.0f} MB" for v in y["dask_memory"].values())
               + f". Workers restarted: {'none' if y['workers_alive'] else 'YES'}.", ""]
     busy = sum(y["phases"].values())
-    lines += [f"Where the workers' time went: "
+    lines += ["Where the workers' time went: "
               + ", ".join(f"{k} {v / busy:.0%}" for k, v in y["phases"].items())
               + f" of {busy:.0f} s; {busy / (args.workers * y['timings']['solve']):.0%} of "
               f"the two workers' wall time in the solve phase was spent in windows. Load "

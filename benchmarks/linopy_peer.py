@@ -48,31 +48,18 @@ def _peak_mb() -> float:
 
 # -- the measured programs (run as `python linopy_peer.py --child NAME ...`) -------------
 def child_netopt(folder: str, npz: str) -> dict:
-    import numpy as np
-    import netopt
-    from netopt.model import formulation as fm
-    from netopt.solving.results import Result
+    from _lp import netopt_timed, save_npz
     from netopt.solving.solvers import HighsModel
-    net = netopt.load(folder)
-    t = {}
-    f = fm.formulate(net, timings=t)  # t["routes"], t["assembly"]
-    t0 = time.perf_counter()
-    hm = HighsModel(f.lp)             # what solve_lp(f.lp, "highs") does
-    out = hm.solve()
-    t["solve"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    r = Result(net, f, out)
-    for name in ("placement", "sites", "links", "power_lines", "sources", "costs"):
-        getattr(r, name)
-    t["extract"] = time.perf_counter() - t0
-    t["total"] = t["routes"] + t["assembly"] + t["solve"] + t["extract"]
+    models = []
+
+    def solve(lp):  # what solve_lp(lp, "highs") does, keeping the model to ask it
+        models.append(HighsModel(lp))
+        return models[0].solve()
+    t, f, out = netopt_timed(folder, solve)
+    hm = models[0]
     peak = _peak_mb()
     if npz:
-        lp = f.lp
-        A = lp.A.tocsc()
-        np.savez(npz, data=A.data, indices=A.indices, indptr=A.indptr, shape=A.shape,
-                 c=lp.c, cl=lp.col_lower, cu=lp.col_upper, rl=lp.row_lower,
-                 ru=lp.row_upper)
+        save_npz(f.lp, npz)
     return {"time": t, "objective": float(out.objective), "status": out.status.value,
             "method": hm.method, "iterations": hm.h.getInfo().simplex_iteration_count,
             "rows": f.lp.shape[0], "cols": f.lp.shape[1], "nnz": int(f.lp.A.nnz),

@@ -69,10 +69,8 @@ BUILD = textwrap.dedent("""
             settings=s.settings)
     else:
         net = netopt.load(what)
-    lp = formulate(net).lp
-    A = lp.A.tocsc()
-    np.savez(npz, data=A.data, indices=A.indices, indptr=A.indptr, shape=A.shape, c=lp.c,
-             cl=lp.col_lower, cu=lp.col_upper, rl=lp.row_lower, ru=lp.row_upper)
+    from _lp import save_npz
+    A = save_npz(formulate(net).lp, npz)
     print(json.dumps({"rows": A.shape[0], "cols": A.shape[1], "nnz": int(A.nnz)}))
 """)
 

@@ -33,29 +33,11 @@ from _report import machine, write_section  # noqa: E402
 
 # -- the three measured programs, each run as `python -c CODE ARGS` ----------------------
 NETOPT = textwrap.dedent("""
-    import json, resource, sys, time
-    import numpy as np, scipy.sparse as sp
-    import netopt
-    from netopt.model import formulation as fm
+    import json, resource, sys
+    from _lp import netopt_timed, save_npz
     from netopt.solving.solvers import solve_lp
-    from netopt.solving.results import Result
-    folder, npz = sys.argv[1], sys.argv[2]
-    net = netopt.load(folder)
-    t = {}
-    f = fm.formulate(net, timings=t)  # fills t["routes"] and t["assembly"]
-    t0 = time.perf_counter()
-    out = solve_lp(f.lp, "highs")
-    t["solve"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    r = Result(net, f, out)
-    for name in ("placement", "sites", "links", "power_lines", "sources", "costs"):
-        getattr(r, name)
-    t["extract"] = time.perf_counter() - t0
-    t["total"] = t["routes"] + t["assembly"] + t["solve"] + t["extract"]
-    lp = f.lp
-    A = lp.A.tocsc()
-    np.savez(npz, data=A.data, indices=A.indices, indptr=A.indptr, shape=A.shape, c=lp.c,
-             cl=lp.col_lower, cu=lp.col_upper, rl=lp.row_lower, ru=lp.row_upper)
+    t, f, out = netopt_timed(sys.argv[1], lambda lp: solve_lp(lp, "highs"))
+    A = save_npz(f.lp, sys.argv[2])
     print(json.dumps({"time": t, "objective": float(out.objective), "status": str(out.status),
                       "rows": A.shape[0], "cols": A.shape[1], "nnz": int(A.nnz),
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -279,13 +279,15 @@ def compare(network: Network, *, routes_per_pair: int | None = None,
             totals = r.totals
             row["energy_drawn_mwh"] = float(totals["energy_drawn_mwh"])
             row["curtailed_mwh"] = float(totals["curtailed_mwh"])
+            alloc = (cost_by_demand(r) if name in SCENARIOS or len(network.loads)
+                     else None)  # allocated once, for both uses below
             if len(network.loads):  # electric loads: kept apart from computing's cost
-                row["loads_power_cost"] = cost_by_demand(r).attrs["loads"]
+                row["loads_power_cost"] = alloc.attrs["loads"]
             unserved += _unserved(name, r, r.formulation, away,
                                   in_zone="move_data" not in levers)
             builds.append(r.builds.reset_index().assign(scenario=name))  # flat, by scenario
             if name in SCENARIOS:
-                levelised[name] = levelised_cost(r)
+                levelised[name] = levelised_cost(r, allocated=alloc)
         rows.append(row)
     table = pd.DataFrame(rows)
     table["saving_by_joint"] = table["total"] - table.loc[0, "total"]

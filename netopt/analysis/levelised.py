@@ -124,7 +124,8 @@ def cost_by_demand(result: Result) -> pd.DataFrame:
     return out[["origin", "class", "region", "mwh_it", "unserved_mwh", *PARTS, "total"]]
 
 
-def levelised_cost(result: Result, region: str | None = "east") -> pd.Series:
+def levelised_cost(result: Result, region: str | None = "east", *,
+                   allocated: pd.DataFrame | None = None) -> pd.Series:
     """Cost per MWh of IT work served, per class, for demand from one region.
 
     Parameters
@@ -134,6 +135,8 @@ def levelised_cost(result: Result, region: str | None = "east") -> pd.Series:
         Count demand whose origin node has this ``region`` (default ``east``: the
         eastern computing the programme is about); None counts every origin. A network
         without that region counts every origin.
+    allocated : DataFrame, optional
+        ``cost_by_demand(result)`` when the caller has it already.
 
     Returns
     -------
@@ -141,7 +144,7 @@ def levelised_cost(result: Result, region: str | None = "east") -> pd.Series:
         Indexed by class, plus ``all classes``: allocated cost (without unserved
         demand) / served MWh_IT, in currency per MWh_IT; NaN where nothing is served.
     """
-    t = cost_by_demand(result)
+    t = cost_by_demand(result) if allocated is None else allocated
     if region is not None and (t["region"] == region).any():
         t = t[t["region"] == region]
     paid = t[[p for p in PARTS if p != "unserved"]].sum(axis=1)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import _svgmap, plot
 from .._files import _version, check_file, write_text_atomic
-from ..analysis.counterfactuals import SCENARIOS, breakeven_table, compare
+from ..analysis.counterfactuals import SCENARIOS, compare
 from ..errors import NetoptError
 from ..data.network import Network
 from ..solving.optimize import solve
@@ -245,15 +245,17 @@ def html_report(network: Network, result: Result | None = None, *,
         if len(comp.unserved):
             parts += ["<p>Unserved demand in the counterfactuals:</p>",
                       _table(comp.unserved, "{:,.0f}")]
-        if len(breakeven_table(network)):
+        try:  # the chart computes the break-even table once; empty, it says so
+            chart = _img(plot.breakeven_chart(network), "break-even chart")
+        except plot.NoBreakEvenError:
+            parts.append("<p>No origin's work can choose between moving its data to a "
+                         "western site and moving power to it: no break-even to show.</p>")
+        else:
             parts += ["<p>Which is cheaper for each origin's work, by how much data it "
                       "carries per MWh: moving the data to a western site (solid lines), or "
                       "bringing western power to the origin's home site (dashed), or local "
                       "power (dotted). A class to the left of where the lines cross goes "
-                      "west.</p>", _img(plot.breakeven_chart(network), "break-even chart")]
-        else:
-            parts.append("<p>No origin's work can choose between moving its data to a "
-                         "western site and moving power to it: no break-even to show.</p>")
+                      "west.</p>", chart]
         parts += _sensitivity(network)
     else:
         parts.append(f"<p><strong>No optimal solution: {html.escape(str(result.status))}"

@@ -23,6 +23,11 @@ __all__ = ["solution_map", "cost_breakdown", "sweep_curve", "frontier", "breakev
            "two_way_chart", "levers_chart"]
 
 
+class NoBreakEvenError(NetoptError, ValueError):
+    """`breakeven_chart` of a network where no origin can choose between moving its
+    data and moving power (an empty break-even table)."""
+
+
 def _figure(w: float, h: float):
     fig = Figure(figsize=(w, h), layout="constrained")
     return fig, fig.subplots()
@@ -85,8 +90,8 @@ def breakeven_chart(network: Network, *, origin: str | None = None, sites: int =
     table = breakeven_table(network)
     origins = [origin] if origin else list(dict.fromkeys(table["origin"]))
     if not origins:
-        raise NetoptError("no origin's work has both a western site to move data to and "
-                          "power to move instead: the break-even table is empty")
+        raise NoBreakEvenError("no origin's work has both a western site to move data to "
+                               "and power to move instead: the break-even table is empty")
     classes = network.classes["data_intensity_tb_per_mwh"].sort_values()
     pos = classes[classes > 0]
     top = max_delta or float(max(pos.max() if len(pos) else 1.0, 1.0) * 3)
